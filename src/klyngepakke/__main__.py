@@ -1,0 +1,5 @@
+"""``python -m klyngepakke`` runs the CLI."""
+
+from klyngepakke.cli import main
+
+raise SystemExit(main())

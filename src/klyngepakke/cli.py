@@ -1,0 +1,529 @@
+"""The ``klyngepakke`` command.
+
+Scriptable everywhere: every answer can be given as an argument. Where a person is at the
+keyboard (stdin and stdout are terminals, ``CI`` unset) a missing answer is asked for instead.
+
+Exit codes: 0 success, 1 a problem with the input (a short message; ``--debug`` for the
+traceback), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from klyngepakke import __version__
+
+if TYPE_CHECKING:
+    from klyngepakke.exporters import Exporter
+    from klyngepakke.model import (
+        Agenda,
+        AgendaItem,
+        ClusterPackage,
+        Meeting,
+        Questionnaire,
+        Runbook,
+    )
+
+__all__ = ["build_parser", "main"]
+
+EPILOG = """\
+Files are YAML (.yaml, .yml) or JSON (.json) with 'schema_version' and 'kind' at the top.
+A TOPIC is a topic id from 'klyngepakke topics'.
+
+Environment: KLYNGEPAKKE_DISABLE_PLUGINS, KLYNGEPAKKE_LOAD_PLUGINS, KLYNGEPAKKE_STRICT_PLUGINS
+(see 'klyngepakke plugins --help').
+"""
+
+
+class UsageError(Exception):
+    """Wrong use of the command line: exit code 2."""
+
+
+class Prompter(Protocol):
+    """Asks a person for a missing answer."""
+
+    def select(self, message: str, choices: Sequence[tuple[str, str]]) -> str:
+        """Pick one value from ``(value, label)`` pairs."""
+
+    def text(self, message: str, default: str) -> str:
+        """Type a line of text."""
+
+    def confirm(self, message: str) -> bool:
+        """Answer yes or no (default no)."""
+
+
+class QuestionaryPrompter:
+    """Prompts in the terminal with questionary (imported only when a prompt is shown)."""
+
+    def select(self, message: str, choices: Sequence[tuple[str, str]]) -> str:
+        """Pick one value from ``(value, label)`` pairs."""
+        import questionary
+
+        options = [questionary.Choice(title=label, value=value) for value, label in choices]
+        return str(self._ask(questionary.select(message, choices=options)))
+
+    def text(self, message: str, default: str) -> str:
+        """Type a line of text."""
+        import questionary
+
+        return str(self._ask(questionary.text(message, default=default)))
+
+    def confirm(self, message: str) -> bool:
+        """Answer yes or no (default no)."""
+        import questionary
+
+        return bool(self._ask(questionary.confirm(message, default=False)))
+
+    @staticmethod
+    def _ask(question: Any) -> Any:
+        answer = question.ask()
+        if answer is None:  # Ctrl-C in questionary
+            raise KeyboardInterrupt
+        return answer
+
+
+def interactive() -> bool:
+    """Whether a person is at the keyboard."""
+    return sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
+
+
+prompter: Prompter = QuestionaryPrompter()
+is_interactive: Callable[[], bool] = interactive
+
+
+# -- parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with every subcommand (the CLI reference is generated from it)."""
+    parser = argparse.ArgumentParser(
+        prog="klyngepakke",
+        description="Cluster packages for GP quality clusters: list topics, show, validate "
+        "and export packages and their parts.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"klyngepakke {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    topics = commands.add_parser(
+        "topics", help="list installed topics", description="List installed topics."
+    )
+    topics.add_argument("--json", action="store_true", help="machine-readable output")
+    topics.set_defaults(run=_cmd_topics)
+
+    plugins = commands.add_parser(
+        "plugins",
+        help="list plugins, their hooks, and broken ones",
+        description="List loaded plugins with version and hooks, and plugins that failed to load "
+        "with their error.",
+        epilog="KLYNGEPAKKE_DISABLE_PLUGINS=a,b skips installed plugins a and b ('*' skips all); "
+        "KLYNGEPAKKE_LOAD_PLUGINS=a,b loads only a and b; KLYNGEPAKKE_STRICT_PLUGINS=1 makes "
+        "any plugin failure an error.",
+    )
+    plugins.add_argument("--json", action="store_true", help="machine-readable output")
+    plugins.set_defaults(run=_cmd_plugins)
+
+    exporters = commands.add_parser(
+        "exporters", help="list export formats", description="List export formats."
+    )
+    exporters.add_argument("--json", action="store_true", help="machine-readable output")
+    exporters.set_defaults(run=_cmd_exporters)
+
+    show = commands.add_parser(
+        "show",
+        help="summarise a topic's package or a file",
+        description="Print a readable summary: programme with durations, runbook, questionnaire.",
+    )
+    show.add_argument("source", metavar="TOPIC|FILE")
+    show.set_defaults(run=_cmd_show)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check files and list every problem",
+        description="Check files; print every problem with its field path and line. "
+        "Exit code 1 if any file has a problem.",
+    )
+    validate.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    validate.set_defaults(run=_cmd_validate)
+
+    export = commands.add_parser(
+        "export",
+        help="write a topic's package or a file with an exporter",
+        description="Write a topic's package (or the object in FILE) with an exporter. "
+        "Asks for what is missing when run in a terminal.",
+    )
+    export.add_argument("source", metavar="TOPIC|FILE", nargs="?")
+    export.add_argument(
+        "-f",
+        "--format",
+        help="exporter name (see 'klyngepakke exporters'); default: from -o's suffix",
+    )
+    export.add_argument("-o", "--output", type=Path, metavar="PATH", help="file to write")
+    export.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    export.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="exporter option (repeatable)",
+    )
+    export.set_defaults(run=_cmd_export)
+    return parser
+
+
+# -- main -----------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from klyngepakke.errors import KlyngepakkeError
+
+    try:
+        run: Callable[[argparse.Namespace, TextIO], int] = args.run
+        return run(args, sys.stdout)
+    except UsageError as exc:
+        parser.exit(2, f"klyngepakke {args.command}: error: {exc}\n")
+    except KlyngepakkeError as exc:
+        if args.debug:
+            raise
+        print(f"klyngepakke: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("klyngepakke: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"klyngepakke: internal error: {type(exc).__name__}: {exc} "
+            "(this is a bug; run with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def _cmd_topics(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.plugins import get_registry
+
+    registry = get_registry()
+    found = sorted(registry.topics().items())
+    if args.json:
+        rows = [{"id": k, "title": r.item.title, "plugin": r.plugin} for k, r in found]
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        _table(out, ["TOPIC", "TITLE", "PLUGIN"], [[k, r.item.title, r.plugin] for k, r in found])
+    _warn_about_plugins(registry)
+    return 0
+
+
+def _cmd_plugins(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.plugins import get_registry
+
+    registry = get_registry()
+    plugins, broken, conflicts = registry.plugins, registry.broken, registry.conflicts()
+    if args.json:
+        data = {
+            "plugins": [
+                {
+                    "name": p.name,
+                    "distribution": p.distribution,
+                    "version": p.version,
+                    "hooks": list(p.hooks),
+                    "builtin": p.builtin,
+                }
+                for p in plugins
+            ],
+            "broken": [
+                {
+                    "name": b.name,
+                    "distribution": b.distribution,
+                    "version": b.version,
+                    "error": b.error,
+                }
+                for b in broken
+            ],
+            "conflicts": {
+                noun: {k: list(v) for k, v in found.items()} for noun, found in conflicts.items()
+            },
+        }
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    rows = [
+        [p.name, p.version or "-", p.distribution or "(built in)", ", ".join(p.hooks)]
+        for p in plugins
+    ]
+    _table(out, ["PLUGIN", "VERSION", "DISTRIBUTION", "HOOKS"], rows)
+    if broken:
+        out.write("\nBroken plugins:\n")
+        for b in broken:
+            origin = (
+                f"{b.distribution} {b.version or ''}".strip() if b.distribution else "not installed"
+            )
+            out.write(f"  {b.name} ({origin}): {b.error}\n")
+    for noun, found in conflicts.items():
+        for name, owners in found.items():
+            out.write(f"\nConflict: {noun} {name!r} is registered by {' and '.join(owners)}\n")
+    return 0
+
+
+def _cmd_exporters(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.plugins import get_registry
+
+    registry = get_registry()
+    found = sorted(registry.exporters().items())
+    if args.json:
+        rows = [
+            {
+                "name": name,
+                "suffixes": list(r.item.suffixes),
+                "accepts": [k.__name__ for k in r.item.accepts],
+                "options": dict(r.item.options),
+                "description": r.item.description,
+                "plugin": r.plugin,
+            }
+            for name, r in found
+        ]
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        rows_text = [[n, " ".join(r.item.suffixes), r.item.description] for n, r in found]
+        _table(out, ["FORMAT", "SUFFIXES", "DESCRIPTION"], rows_text)
+    _warn_about_plugins(registry)
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke import model
+
+    obj = _resolve(args.source)
+    if isinstance(obj, model.ClusterPackage):
+        _show_package(obj, out)
+    elif isinstance(obj, model.Agenda):
+        _show_agenda(obj, out)
+    elif isinstance(obj, model.Runbook):
+        _show_runbook(obj, out)
+    elif isinstance(obj, model.Questionnaire):
+        _show_questionnaire(obj, out)
+    elif isinstance(obj, model.Meeting):
+        _show_meeting(obj, out)
+    else:
+        from klyngepakke.conversion import dumps
+
+        out.write(dumps(obj, "yaml"))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.conversion import _KIND_OF, load
+    from klyngepakke.errors import DocumentError
+
+    failed = 0
+    for path in args.files:
+        try:
+            obj = load(path)
+        except DocumentError as exc:
+            failed += 1
+            print(exc, file=sys.stderr)
+            continue
+        out.write(f"{path}: ok ({_KIND_OF[type(obj)]})\n")
+    return 1 if failed else 0
+
+
+def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.api import export
+    from klyngepakke.errors import OutputExistsError
+    from klyngepakke.plugins import get_registry
+
+    registry = get_registry()
+    source = args.source
+    if source is None:
+        source = _ask_or_fail(
+            "which topic? give TOPIC or FILE",
+            lambda: prompter.select(
+                "Hvilket emne?",
+                [(k, f"{k}: {r.item.title}") for k, r in sorted(registry.topics().items())],
+            ),
+        )
+    obj = _resolve(source)
+    options = _parse_options(args.option)
+    exporter = _choose_exporter(args.format, args.output, obj)
+    output: Path | None = args.output
+    if output is None:
+        default = f"{Path(source).stem}{exporter.suffixes[0]}"
+        output = Path(
+            _ask_or_fail(
+                "give the output file with -o PATH", lambda: prompter.text("Gem som:", default)
+            )
+        )
+    force = args.force
+    if output.exists() and not force and is_interactive():
+        force = prompter.confirm(f"{output} findes allerede. Overskriv?")
+        if not force:
+            raise OutputExistsError(f"{output}: already exists; not replaced")
+    written = export(obj, exporter.name, output, force=force, options=options)
+    out.write(f"wrote {written} ({exporter.name})\n")
+    return 0
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _ask_or_fail(usage: str, ask: Callable[[], str]) -> str:
+    if not is_interactive():
+        raise UsageError(usage)
+    return ask()
+
+
+def _resolve(source: str) -> Any:
+    """A file path (if it exists or looks like one) or a topic id."""
+    from klyngepakke.conversion import FORMATS, load
+    from klyngepakke.plugins import get_registry
+
+    path = Path(source)
+    if path.exists() or path.suffix.lower() in FORMATS or os.sep in source:
+        return load(path)
+    return get_registry().topic(source).package
+
+
+def _parse_options(pairs: Sequence[str]) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--option {pair!r} is not KEY=VALUE")
+        options[key.strip()] = value
+    return options
+
+
+def _choose_exporter(name: str | None, output: Path | None, obj: Any) -> Exporter:
+    from klyngepakke.plugins import get_registry
+
+    registry = get_registry()
+    if name is not None:
+        return registry.exporter(name)
+    fitting = [
+        r.item for _, r in sorted(registry.exporters().items()) if isinstance(obj, r.item.accepts)
+    ]
+    if output is not None:
+        by_suffix = [e for e in fitting if output.suffix.lower() in e.suffixes]
+        if len(by_suffix) == 1:
+            return by_suffix[0]
+    chosen = _ask_or_fail(
+        "give --format NAME (see 'klyngepakke exporters')",
+        lambda: prompter.select(
+            "Hvilket format?", [(e.name, f"{e.name}: {e.description}") for e in fitting]
+        ),
+    )
+    return registry.exporter(chosen)
+
+
+def _warn_about_plugins(registry: Any) -> None:
+    for broken in registry.broken:
+        print(
+            f"klyngepakke: warning: plugin {broken.name!r} is broken and was skipped "
+            "(see 'klyngepakke plugins')",
+            file=sys.stderr,
+        )
+    for noun, found in registry.conflicts().items():
+        for name, owners in found.items():
+            print(
+                f"klyngepakke: warning: {noun} {name!r} is registered by {' and '.join(owners)} "
+                "and is unavailable until one is disabled",
+                file=sys.stderr,
+            )
+
+
+def _table(out: TextIO, header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
+    for row in [header, *rows]:
+        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
+        out.write("  ".join(cells).rstrip() + "\n")
+
+
+def _minutes(value: int | None) -> str:
+    return f"{value} min" if value is not None else ""
+
+
+def _show_package(package: ClusterPackage, out: TextIO) -> None:
+    out.write(f"{package.title}" + (f" – {package.subtitle}" if package.subtitle else "") + "\n")
+    out.write(
+        f"Emne: {package.topic}   Version: {package.version}   "
+        f"Mødets varighed: {package.meeting_minutes} min\n\n"
+    )
+    out.write(f"Formål\n  {package.purpose.strip()}\n\n")
+    _show_agenda(package.programme, out, heading="Program")
+    if package.runbook is not None:
+        out.write("\n")
+        _show_runbook(package.runbook, out)
+    if package.questionnaire is not None:
+        out.write("\n")
+        _show_questionnaire(package.questionnaire, out)
+    if package.metrics:
+        out.write("\nYdelsesdata\n")
+        for metric in package.metrics:
+            codes = ", ".join(metric.service_codes)
+            out.write(
+                f"  {metric.title} (ydelse {codes} pr. {metric.per} {metric.denominator.label})\n"
+            )
+
+
+def _show_agenda(agenda: Agenda, out: TextIO, heading: str = "Dagsorden") -> None:
+    total = agenda.duration
+    out.write(f"{heading}" + (f" ({total} min)" if total is not None else "") + "\n")
+
+    def item_line(item: AgendaItem, depth: int) -> None:
+        when = str(item.slot) if item.slot else _minutes(item.duration)
+        label = f"{item.number}. " if item.number else ""
+        who = f" [{item.presenter}]" if item.presenter else ""
+        out.write(f"{'  ' * depth}{label}{item.title}{who}".ljust(60) + f" {when}".rstrip() + "\n")
+        for question in item.reflection_questions:
+            out.write(f"{'  ' * (depth + 1)}? {question}\n")
+        for child in item.items:
+            item_line(child, depth + 1)
+
+    for item in agenda.items:
+        item_line(item, 1)
+
+
+def _show_runbook(runbook: Runbook, out: TextIO) -> None:
+    out.write(f"Drejebog: {runbook.title} ({len(runbook.tasks)} opgaver)\n")
+    for task in runbook.tasks:
+        deadline = task.deadline.label if task.deadline else ""
+        out.write(f"  {task.phase.label:<12} {deadline:<14} {task.owner.label:<20} {task.title}\n")
+
+
+def _show_questionnaire(questionnaire: Questionnaire, out: TextIO) -> None:
+    count = sum(1 for _ in questionnaire.questions())
+    out.write(f"Spørgeskema: {questionnaire.title} ({count} spørgsmål)\n")
+    for section in questionnaire.sections:
+        out.write(f"  {section.title}\n")
+        for question in section.questions:
+            extra = f" (vises hvis {question.show_if.question})" if question.show_if else ""
+            out.write(f"    {question.code}: {question.text} [{question.kind.label}]{extra}\n")
+
+
+def _show_meeting(meeting: Meeting, out: TextIO) -> None:
+    out.write(f"{meeting.title} ({meeting.kind.label})\n")
+    out.write(f"  {meeting.start:%Y-%m-%d %H.%M}-{meeting.end:%H.%M} {meeting.place}\n")
+    for delegation in meeting.delegations:
+        out.write(f"  {delegation.organisation.name}: {len(delegation.participants)} deltagere\n")
+    if meeting.agenda is not None:
+        _show_agenda(meeting.agenda, out)
+    for action in meeting.action_items:
+        due = action.due.isoformat() if action.due else "-"
+        out.write(f"  Handling: {action.what} ({action.owner}, {due}, {action.status.label})\n")

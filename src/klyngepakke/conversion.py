@@ -1,0 +1,454 @@
+"""Load and dump model objects as JSON or YAML, with every problem reported by path and line.
+
+A file holds one top-level object in an envelope::
+
+    schema_version: 1
+    kind: cluster_package
+    topic: akutfunktioner
+    ...
+
+All structuring goes through one private cattrs converter whose hooks are registered here,
+before first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import json
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Final, Literal, TypeVar, overload
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+
+from klyngepakke import model
+from klyngepakke.errors import DocumentError, ModelError, PathPart, Problem
+from klyngepakke.fileio import atomic_write_text
+
+__all__ = [
+    "DOCUMENT_KINDS",
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "Format",
+    "dump",
+    "dumps",
+    "format_for_path",
+    "from_data",
+    "load",
+    "loads",
+    "to_data",
+]
+
+SCHEMA_VERSION: Final = 1
+"""The schema version this release writes and reads."""
+
+Format = Literal["json", "yaml"]
+FORMATS: Final[dict[str, Format]] = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+DOCUMENT_KINDS: Final[dict[str, type[Any]]] = {
+    "cluster_package": model.ClusterPackage,
+    "agenda": model.Agenda,
+    "runbook": model.Runbook,
+    "questionnaire": model.Questionnaire,
+    "response_set": model.ResponseSet,
+    "meeting": model.Meeting,
+    "cluster": model.Cluster,
+    "service_code": model.ServiceCode,
+    "metric_definition": model.MetricDefinition,
+}
+"""Every top-level object a file can hold, by the ``kind`` written in the file."""
+
+_KIND_OF: Final = {cls: kind for kind, cls in DOCUMENT_KINDS.items()}
+_ENVELOPE: Final = ("schema_version", "kind")
+
+T = TypeVar("T")
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(
+        omit_if_default=True, forbid_extra_keys=True, detailed_validation=True
+    )
+
+    def strict(kind: type[Any], noun: str) -> Callable[[Any, Any], Any]:
+        def check(value: Any, _: Any) -> Any:
+            if isinstance(value, bool) and kind is not bool:
+                raise TypeError(f"expected {noun}, got {value!r}")
+            if not isinstance(value, kind):
+                raise TypeError(f"expected {noun}, got {value!r} ({type(value).__name__})")
+            return value
+
+        return check
+
+    converter.register_structure_hook(str, strict(str, "text"))
+    converter.register_structure_hook(int, strict(int, "a whole number"))
+    converter.register_structure_hook(bool, strict(bool, "true or false"))
+
+    def structure_float(value: Any, _: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"expected a number, got {value!r}")
+        return float(value)
+
+    converter.register_structure_hook(float, structure_float)
+
+    def structure_decimal(value: Any, _: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise TypeError(f"expected an amount like '173.06', got {value!r}")
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not an amount like '173.06'") from None
+        if not amount.is_finite():
+            raise ValueError(f"{value!r} is not a finite amount")
+        return amount
+
+    converter.register_structure_hook(Decimal, structure_decimal)
+    converter.register_unstructure_hook(Decimal, str)
+
+    def parser(kind: type[T], parse: Callable[[str], T], example: str) -> Callable[[Any, Any], T]:
+        def structure(value: Any, _: Any) -> T:
+            if not isinstance(value, str):
+                raise TypeError(f"expected text like {example!r}, got {value!r}")
+            try:
+                return parse(value)
+            except ValueError as exc:
+                if isinstance(exc, ModelError):
+                    raise
+                raise ValueError(
+                    f"{value!r} is not a valid {kind.__name__} like {example!r}"
+                ) from None
+
+        return structure
+
+    converter.register_structure_hook(dt.date, parser(dt.date, dt.date.fromisoformat, "2025-03-31"))
+    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    converter.register_structure_hook(
+        dt.datetime, parser(dt.datetime, dt.datetime.fromisoformat, "2025-03-31T16:00")
+    )
+    converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+    converter.register_structure_hook(dt.time, parser(dt.time, _parse_time, "16:00"))
+    converter.register_unstructure_hook(dt.time, _format_time)
+    converter.register_structure_hook(
+        model.TimeSlot, parser(model.TimeSlot, _parse_slot, "11:05-11:15")
+    )
+    converter.register_unstructure_hook(
+        model.TimeSlot, lambda slot: f"{_format_time(slot.start)}-{_format_time(slot.end)}"
+    )
+    converter.register_structure_hook(
+        model.RelativeDeadline,
+        parser(model.RelativeDeadline, model.RelativeDeadline.parse, "8 weeks before"),
+    )
+    converter.register_unstructure_hook(model.RelativeDeadline, str)
+
+    def structure_enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
+        try:
+            return kind(value)
+        except ValueError:
+            choices = ", ".join(repr(member.value) for member in kind)
+            raise ValueError(f"{value!r} is not one of {choices}") from None
+
+    converter.register_structure_hook(enum.Enum, structure_enum)
+
+    def structure_answer(value: Any, _: Any) -> model.Answer:
+        if isinstance(value, bool):
+            raise TypeError(f"expected an option code, codes, a number or text, got {value!r}")
+        if isinstance(value, str | int | float):
+            return value
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        raise TypeError(f"expected an option code, codes, a number or text, got {value!r}")
+
+    converter.register_structure_hook_func(lambda t: t == model.Answer, structure_answer)
+    converter.register_unstructure_hook_func(
+        lambda t: t == model.Answer, lambda v: list(v) if isinstance(v, tuple) else v
+    )
+    return converter
+
+
+def _parse_time(text: str) -> dt.time:
+    return dt.time.fromisoformat(text.replace(".", ":"))
+
+
+def _format_time(value: dt.time) -> str:
+    spec = "minutes" if value.second == 0 and value.microsecond == 0 else "auto"
+    return value.isoformat(timespec=spec)
+
+
+_SLOT = re.compile(r"^\s*(\d{1,2}[.:]\d{2}(?::\d{2})?)\s*[-–]\s*(\d{1,2}[.:]\d{2}(?::\d{2})?)\s*$")
+
+
+def _parse_slot(text: str) -> model.TimeSlot:
+    match = _SLOT.match(text)
+    if match is None:
+        raise ValueError(text)
+    return model.TimeSlot(_parse_time(match[1].zfill(5)), _parse_time(match[2].zfill(5)))
+
+
+_converter: Final = _make_converter()
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+
+def _problems(exc: BaseException, path: tuple[PathPart, ...], data: Any) -> list[Problem]:
+    """Flatten cattrs' nested exception groups into problems with field paths."""
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        found: list[Problem] = []
+        for sub in exc.exceptions:
+            part = _note_part(sub)
+            child = path if part is None else (*path, part)
+            found.extend(_problems(sub, child, data))
+        return found
+    if isinstance(exc, ForbiddenExtraKeysError):
+        known = [a.name for a in attrs.fields(exc.cl)]
+        return [
+            Problem((*path, key), f"unknown key{_suggestion(key, known)}")
+            for key in sorted(exc.extra_fields)
+        ]
+    if isinstance(exc, ModelError):
+        return [problem.prefixed(*path) for problem in exc.problems]
+    if isinstance(exc, KeyError):
+        return [Problem(path, "required, but missing")]
+    if isinstance(exc, TypeError | ValueError):
+        message = str(exc)
+        if not message.startswith(("expected", "'")) and "is not" not in message:
+            message = f"invalid value {_value_at(data, path)!r}: {message}"
+        return [Problem(path, message)]
+    return [Problem(path, f"{type(exc).__name__}: {exc}")]
+
+
+def _note_part(exc: BaseException) -> PathPart | None:
+    for note in getattr(exc, "__notes__", ()):
+        name = getattr(note, "name", None)
+        if isinstance(name, str):
+            return name
+        index = getattr(note, "index", None)
+        if isinstance(index, int | str):
+            return index
+    return None
+
+
+def _suggestion(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    return f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(known)}"
+
+
+def _value_at(data: Any, path: tuple[PathPart, ...]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _with_lines(
+    problems: list[Problem], lines: Mapping[tuple[PathPart, ...], int]
+) -> list[Problem]:
+    located = []
+    for problem in problems:
+        path = problem.path
+        line = problem.line
+        while line is None and path:
+            line = lines.get(path)
+            path = path[:-1]
+        located.append(attrs.evolve(problem, line=line) if line is not None else problem)
+    return located
+
+
+# -- plain data -----------------------------------------------------------------------------
+
+
+def to_data(obj: Any) -> dict[str, Any]:
+    """Plain data (dicts, lists, text, numbers) for a top-level object, with its envelope."""
+    kind = _KIND_OF.get(type(obj))
+    if kind is None:
+        raise TypeError(
+            f"{type(obj).__name__} is not a top-level object ({', '.join(DOCUMENT_KINDS)})"
+        )
+    body: dict[str, Any] = _converter.unstructure(obj)
+    return {"schema_version": SCHEMA_VERSION, "kind": kind, **body}
+
+
+@overload
+def from_data(
+    data: Any,
+    cls: type[T],
+    *,
+    source: str = ...,
+    lines: Mapping[tuple[PathPart, ...], int] | None = ...,
+) -> T: ...
+@overload
+def from_data(
+    data: Any,
+    cls: None = ...,
+    *,
+    source: str = ...,
+    lines: Mapping[tuple[PathPart, ...], int] | None = ...,
+) -> Any: ...
+def from_data(
+    data: Any,
+    cls: type[Any] | None = None,
+    *,
+    source: str = "<data>",
+    lines: Mapping[tuple[PathPart, ...], int] | None = None,
+) -> Any:
+    """Build a top-level object from plain data; raises :class:`DocumentError` listing problems.
+
+    ``cls`` is the class expected; without it the file's ``kind`` decides.
+    """
+    lines = lines or {}
+
+    def fail(problems: list[Problem]) -> DocumentError:
+        return DocumentError(source, _with_lines(problems, lines))
+
+    if not isinstance(data, dict):
+        raise fail(
+            [
+                Problem(
+                    (),
+                    "expected a mapping with 'schema_version' and 'kind', "
+                    f"got {type(data).__name__}",
+                )
+            ]
+        )
+    version = data.get("schema_version")
+    if version is None:
+        raise fail(
+            [
+                Problem(
+                    ("schema_version",),
+                    f"required, but missing (this release reads {SCHEMA_VERSION})",
+                )
+            ]
+        )
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        raise fail(
+            [
+                Problem(
+                    ("schema_version",),
+                    f"{version!r} is not supported: this release of klyngepakke reads schema "
+                    f"version {SCHEMA_VERSION} only",
+                )
+            ]
+        )
+    kind = data.get("kind")
+    if kind not in DOCUMENT_KINDS:
+        choices = ", ".join(repr(k) for k in DOCUMENT_KINDS)
+        message = "required, but missing" if kind is None else f"{kind!r} is not one of {choices}"
+        raise fail([Problem(("kind",), message)])
+    target = DOCUMENT_KINDS[kind]
+    if cls is not None and target is not cls:
+        raise fail(
+            [Problem(("kind",), f"expected {_KIND_OF.get(cls, cls.__name__)!r}, got {kind!r}")]
+        )
+    body = {key: value for key, value in data.items() if key not in _ENVELOPE}
+    try:
+        return _converter.structure(body, target)
+    except (
+        ClassValidationError,
+        IterableValidationError,
+        ModelError,
+        TypeError,
+        ValueError,
+    ) as exc:
+        raise fail(_problems(exc, (), body)) from None
+
+
+# -- text and files -------------------------------------------------------------------------
+
+
+def format_for_path(path: str | Path) -> Format:
+    """The format a file name's suffix stands for; ``ValueError`` for other suffixes."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"{path}: unknown file type {suffix!r}; use {', '.join(FORMATS)}")
+    return FORMATS[suffix]
+
+
+def dumps(obj: Any, format: Format = "yaml") -> str:
+    """Text for a top-level object in ``format`` (``"yaml"`` or ``"json"``)."""
+    data = to_data(obj)
+    if format == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    from klyngepakke._yaml import dump_yaml
+
+    return dump_yaml(data)
+
+
+@overload
+def loads(text: str, format: Format, cls: type[T], *, source: str = ...) -> T: ...
+@overload
+def loads(text: str, format: Format, cls: None = ..., *, source: str = ...) -> Any: ...
+def loads(
+    text: str, format: Format, cls: type[Any] | None = None, *, source: str = "<text>"
+) -> Any:
+    """Read a top-level object from JSON or YAML text; raises :class:`DocumentError`."""
+    from klyngepakke._yaml import YamlError, load_yaml
+
+    lines: dict[tuple[PathPart, ...], int] = {}
+    if format == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DocumentError(
+                source, [Problem((), f"not valid JSON: {exc.msg}", exc.lineno)]
+            ) from None
+        try:
+            return from_data(data, cls, source=source)
+        except DocumentError as exc:
+            # JSON is (nearly) YAML: re-read it only to learn the line of each path.
+            try:
+                lines = load_yaml(text)[1]
+            except YamlError:
+                raise exc from None
+            raise DocumentError(source, _with_lines(list(exc.problems), lines)) from None
+    try:
+        data, lines = load_yaml(text)
+    except YamlError as exc:
+        raise DocumentError(source, exc.problems) from None
+    return from_data(data, cls, source=source, lines=lines)
+
+
+@overload
+def load(path: str | Path, cls: type[T]) -> T: ...
+@overload
+def load(path: str | Path, cls: None = ...) -> Any: ...
+def load(path: str | Path, cls: type[Any] | None = None) -> Any:
+    """Read a top-level object from a ``.json``, ``.yaml`` or ``.yml`` file."""
+    path = Path(path)
+    try:
+        format = format_for_path(path)
+    except ValueError as exc:
+        raise DocumentError(str(path), [Problem((), str(exc).split(": ", 1)[1])]) from None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DocumentError(str(path), [Problem((), "no such file")]) from None
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            str(path), [Problem((), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        ) from None
+    except OSError as exc:
+        raise DocumentError(str(path), [Problem((), exc.strerror or str(exc))]) from None
+    return loads(text, format, cls, source=str(path))
+
+
+def dump(obj: Any, path: str | Path, *, force: bool = False) -> Path:
+    """Write a top-level object to a file, atomically; the suffix picks the format.
+
+    An existing file is replaced only with ``force=True``.
+    """
+    path = Path(path)
+    text = dumps(obj, format_for_path(path))
+    atomic_write_text(path, text, force=force)
+    return path

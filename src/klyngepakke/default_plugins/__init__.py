@@ -1,0 +1,1 @@
+"""Plugins that ship with klyngepakke, registered exactly like installed ones."""

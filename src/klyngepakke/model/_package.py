@@ -1,0 +1,140 @@
+"""The cluster package: everything one meeting on one topic needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+
+from klyngepakke.errors import Problem
+from klyngepakke.model._agenda import Agenda
+from klyngepakke.model._base import (
+    Checked,
+    LabelledEnum,
+    code_problems,
+    text_problems,
+    unique_problems,
+)
+from klyngepakke.model._people import Person
+from klyngepakke.model._questionnaire import Questionnaire
+from klyngepakke.model._runbook import Runbook
+from klyngepakke.model._service import MetricDefinition, ServiceCode
+
+
+@attrs.frozen
+class TextSection(Checked):
+    """A headed piece of text.
+
+    ``body`` holds paragraphs separated by blank lines; lines starting with ``- `` are bullets.
+    """
+
+    heading: str
+    body: str
+
+    def _check(self) -> Iterator[Problem]:
+        yield from text_problems(self.heading, "heading")
+        yield from text_problems(self.body, "body")
+
+
+class DataSourceKind(LabelledEnum):
+    """Where the data shown at the meeting comes from."""
+
+    QUESTIONNAIRE = "questionnaire"
+    SERVICE_DATA = "service_data"
+    OTHER = "other"
+
+
+DataSourceKind._labels = {
+    "questionnaire": "Spørgeskemadata",
+    "service_data": "Ydelsesdata",
+    "other": "Andre data",
+}
+
+
+@attrs.frozen
+class DataSource(Checked):
+    """One source of the data a package presents."""
+
+    kind: DataSourceKind
+    title: str
+    description: str = ""
+
+    def _check(self) -> Iterator[Problem]:
+        yield from text_problems(self.title, "title")
+
+
+@attrs.frozen
+class Reference(Checked):
+    """A numbered reference: title, who published it and when, and a link."""
+
+    title: str
+    source: str = ""
+    url: str = ""
+
+    def _check(self) -> Iterator[Problem]:
+        yield from text_problems(self.title, "title")
+        if self.url and not self.url.startswith(("https://", "http://")):
+            yield Problem(("url",), f"{self.url!r} is not an http(s) link")
+
+
+@attrs.frozen
+class ClusterPackage(Checked):
+    """A klyngepakke: background, programme, runbook, questionnaire and metrics for a topic.
+
+    The programme's ``minutes`` is the meeting length; its items must add up to it.
+    """
+
+    topic: str
+    title: str
+    version: str
+    purpose: str
+    programme: Agenda
+    subtitle: str = ""
+    background: tuple[TextSection, ...] = ()
+    materials: tuple[str, ...] = ()
+    data_sources: tuple[DataSource, ...] = ()
+    references: tuple[Reference, ...] = ()
+    reviewers: tuple[Person, ...] = ()
+    reviewing_organisations: tuple[str, ...] = ()
+    runbook: Runbook | None = None
+    questionnaire: Questionnaire | None = None
+    service_codes: tuple[ServiceCode, ...] = ()
+    metrics: tuple[MetricDefinition, ...] = ()
+
+    @property
+    def meeting_minutes(self) -> int:
+        """Length of the meeting in minutes."""
+        assert self.programme.minutes is not None  # checked on construction
+        return self.programme.minutes
+
+    def service_code(self, code: str) -> ServiceCode:
+        """The service with this code; ``KeyError`` if the package does not define it."""
+        for service in self.service_codes:
+            if service.code == code:
+                return service
+        raise KeyError(code)
+
+    def _check(self) -> Iterator[Problem]:
+        yield from code_problems(self.topic, "topic")
+        yield from text_problems(self.title, "title")
+        yield from text_problems(self.version, "version")
+        yield from text_problems(self.purpose, "purpose")
+        if self.programme.minutes is None:
+            yield Problem(
+                ("programme", "minutes"), "a package's programme needs the meeting length"
+            )
+        yield from unique_problems(
+            ((("service_codes", i, "code"), s.code) for i, s in enumerate(self.service_codes)),
+            "service code",
+        )
+        yield from unique_problems(
+            ((("metrics", i, "id"), m.id) for i, m in enumerate(self.metrics)), "metric id"
+        )
+        known = {service.code for service in self.service_codes}
+        for m, metric in enumerate(self.metrics):
+            for c, code in enumerate(metric.service_codes):
+                if code not in known:
+                    yield Problem(
+                        ("metrics", m, "service_codes", c),
+                        f"{code!r} is not one of the package's service codes {sorted(known)}",
+                    )

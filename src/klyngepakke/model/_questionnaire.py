@@ -1,0 +1,312 @@
+"""Questionnaires, their local adaptations, and the responses that come back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+
+import attrs
+
+from klyngepakke.errors import PathPart, Problem
+from klyngepakke.model._base import (
+    Checked,
+    LabelledEnum,
+    code_problems,
+    text_problems,
+    unique_problems,
+)
+
+
+class QuestionKind(LabelledEnum):
+    """How a question is answered."""
+
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    SCALE = "scale"
+    NUMBER = "number"
+    TEXT = "text"
+    NOTE = "note"
+
+    @property
+    def has_options(self) -> bool:
+        """Whether answers are option codes."""
+        return self in (
+            QuestionKind.SINGLE_CHOICE,
+            QuestionKind.MULTIPLE_CHOICE,
+            QuestionKind.SCALE,
+        )
+
+
+QuestionKind._labels = {
+    "single_choice": "Ét svar",
+    "multiple_choice": "Flere svar",
+    "scale": "Skala",
+    "number": "Tal",
+    "text": "Fritekst",
+    "note": "Tekst uden svar",
+}
+
+
+class Origin(LabelledEnum):
+    """Who a question or option comes from."""
+
+    STANDARD = "standard"
+    CLUSTER = "cluster"
+    MUNICIPALITY = "municipality"
+
+
+Origin._labels = {"standard": "KiAP (standard)", "cluster": "Klyngen", "municipality": "Kommunen"}
+
+
+@attrs.frozen
+class Provenance(Checked):
+    """Where an element comes from and, for local changes, why it was made."""
+
+    origin: Origin = Origin.STANDARD
+    reason: str = ""
+
+    def _check(self) -> Iterator[Problem]:
+        if self.origin is not Origin.STANDARD and not self.reason.strip():
+            yield Problem(("reason",), f"a {self.origin.value} change needs a reason")
+
+
+STANDARD = Provenance()
+
+
+@attrs.frozen
+class Option(Checked):
+    """A possible answer; ``value`` orders the options of a scale."""
+
+    code: str
+    label: str
+    value: int | None = None
+    provenance: Provenance = STANDARD
+
+    def _check(self) -> Iterator[Problem]:
+        yield from code_problems(self.code, "code")
+        yield from text_problems(self.label, "label")
+
+
+@attrs.frozen
+class Condition(Checked):
+    """Show a question only when an earlier choice question was answered with one of ``any_of``."""
+
+    question: str
+    any_of: tuple[str, ...]
+
+    def _check(self) -> Iterator[Problem]:
+        yield from code_problems(self.question, "question")
+        if not self.any_of:
+            yield Problem(("any_of",), "a condition needs at least one option code")
+
+
+@attrs.frozen
+class Question(Checked):
+    """One question; choice and scale questions have options, the others none."""
+
+    code: str
+    text: str
+    kind: QuestionKind
+    options: tuple[Option, ...] = ()
+    required: bool = False
+    show_if: Condition | None = None
+    help: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    provenance: Provenance = STANDARD
+
+    def option(self, code: str) -> Option:
+        """The option with this code; ``KeyError`` if there is none."""
+        for option in self.options:
+            if option.code == code:
+                return option
+        raise KeyError(code)
+
+    def _check(self) -> Iterator[Problem]:
+        yield from code_problems(self.code, "code")
+        yield from text_problems(self.text, "text")
+        if self.kind.has_options and len(self.options) < 2:
+            yield Problem(("options",), f"a {self.kind.value} question needs at least two options")
+        if not self.kind.has_options and self.options:
+            yield Problem(("options",), f"a {self.kind.value} question has no options")
+        if self.kind is QuestionKind.NOTE and self.required:
+            yield Problem(("required",), "a note cannot be required: it has no answer")
+        if (
+            self.minimum is not None or self.maximum is not None
+        ) and self.kind is not QuestionKind.NUMBER:
+            yield Problem(("minimum",), f"only number questions have limits, not {self.kind.value}")
+        if self.minimum is not None and self.maximum is not None and self.minimum >= self.maximum:
+            yield Problem(("maximum",), f"{self.maximum} is not above the minimum {self.minimum}")
+        yield from unique_problems(
+            ((("options", i, "code"), o.code) for i, o in enumerate(self.options)), "option code"
+        )
+        if self.kind is QuestionKind.SCALE:
+            values = [o.value for o in self.options]
+            if None in values:
+                yield Problem(("options",), "every option of a scale needs a value")
+            elif values != sorted(values) or len(set(values)) != len(values):  # type: ignore[type-var]
+                yield Problem(("options",), f"scale values must strictly increase, got {values}")
+
+
+@attrs.frozen
+class Section(Checked):
+    """A titled group of questions."""
+
+    code: str
+    title: str
+    questions: tuple[Question, ...]
+    description: str = ""
+
+    def _check(self) -> Iterator[Problem]:
+        yield from code_problems(self.code, "code")
+        yield from text_problems(self.title, "title")
+        if not self.questions:
+            yield Problem(("questions",), f"section {self.code!r} has no questions")
+
+
+@attrs.frozen
+class Questionnaire(Checked):
+    """A questionnaire sent to the cluster's members; codes are stable across versions."""
+
+    id: str
+    title: str
+    sections: tuple[Section, ...]
+    introduction: str = ""
+    version: str = "1"
+
+    def questions(self) -> Iterator[Question]:
+        """Every question, in order."""
+        for section in self.sections:
+            yield from section.questions
+
+    def question(self, code: str) -> Question:
+        """The question with this code; ``KeyError`` if there is none."""
+        for question in self.questions():
+            if question.code == code:
+                return question
+        raise KeyError(code)
+
+    def _check(self) -> Iterator[Problem]:
+        yield from code_problems(self.id, "id")
+        yield from text_problems(self.title, "title")
+        if not self.sections:
+            yield Problem(("sections",), "a questionnaire needs at least one section")
+        yield from unique_problems(
+            ((("sections", i, "code"), s.code) for i, s in enumerate(self.sections)), "section code"
+        )
+        located = [
+            (("sections", s, "questions", q), question)
+            for s, section in enumerate(self.sections)
+            for q, question in enumerate(section.questions)
+        ]
+        yield from unique_problems(
+            (((*path, "code"), question.code) for path, question in located), "question code"
+        )
+        earlier: dict[str, Question] = {}
+        for path, question in located:
+            if question.show_if is not None:
+                yield from _condition_problems(question.show_if, earlier, (*path, "show_if"))
+            earlier.setdefault(question.code, question)
+
+
+def _condition_problems(
+    condition: Condition, earlier: Mapping[str, Question], path: tuple[PathPart, ...]
+) -> Iterator[Problem]:
+    target = earlier.get(condition.question)
+    if target is None:
+        yield Problem((*path, "question"), f"{condition.question!r} is not an earlier question")
+        return
+    if not target.kind.has_options:
+        yield Problem(
+            (*path, "question"),
+            f"{condition.question!r} is a {target.kind.value} question; conditions need options",
+        )
+        return
+    codes = {o.code for o in target.options}
+    for index, code in enumerate(condition.any_of):
+        if code not in codes:
+            yield Problem(
+                (*path, "any_of", index),
+                f"{code!r} is not an option of {condition.question!r} ({', '.join(sorted(codes))})",
+            )
+
+
+Answer = str | int | float | tuple[str, ...]
+"""An answer: an option code, several option codes, a number, or free text."""
+
+
+@attrs.frozen
+class Response(Checked):
+    """One respondent's answers, by question code. Respondents are codes, never names."""
+
+    respondent: str
+    answers: Mapping[str, Answer]
+    submitted: dt.datetime | None = None
+
+    def _check(self) -> Iterator[Problem]:
+        yield from text_problems(self.respondent, "respondent")
+
+
+@attrs.frozen
+class ResponseSet(Checked):
+    """All responses to one questionnaire collected on one occasion."""
+
+    questionnaire: str
+    responses: tuple[Response, ...]
+    collected: dt.date | None = None
+    platform: str = ""
+
+    def problems_against(self, questionnaire: Questionnaire) -> list[Problem]:
+        """Answers that do not fit the questionnaire: unknown questions, options or types."""
+        problems: list[Problem] = []
+        if questionnaire.id != self.questionnaire:
+            problems.append(
+                Problem(
+                    ("questionnaire",),
+                    f"responses are for {self.questionnaire!r}, not {questionnaire.id!r}",
+                )
+            )
+        by_code = {q.code: q for q in questionnaire.questions()}
+        for r, response in enumerate(self.responses):
+            for code, answer in response.answers.items():
+                path = ("responses", r, "answers", code)
+                question = by_code.get(code)
+                if question is None:
+                    problems.append(Problem(path, "not a question of the questionnaire"))
+                    continue
+                message = _answer_problem(question, answer)
+                if message:
+                    problems.append(Problem(path, message))
+        return problems
+
+    def _check(self) -> Iterator[Problem]:
+        yield from code_problems(self.questionnaire, "questionnaire")
+        yield from unique_problems(
+            ((("responses", i, "respondent"), r.respondent) for i, r in enumerate(self.responses)),
+            "respondent",
+        )
+
+
+def _answer_problem(question: Question, answer: Answer) -> str | None:
+    codes = {o.code for o in question.options}
+    kind = question.kind
+    if kind is QuestionKind.NOTE:
+        return "a note has no answer"
+    if kind is QuestionKind.MULTIPLE_CHOICE:
+        if not isinstance(answer, tuple):
+            return f"expected a list of option codes, got {answer!r}"
+        unknown = [a for a in answer if a not in codes]
+        return f"unknown option codes {unknown}" if unknown else None
+    if kind.has_options:
+        if not isinstance(answer, str) or answer not in codes:
+            return f"{answer!r} is not one of {sorted(codes)}"
+        return None
+    if kind is QuestionKind.NUMBER:
+        if not isinstance(answer, int | float) or isinstance(answer, bool):
+            return f"expected a number, got {answer!r}"
+        if question.minimum is not None and answer < question.minimum:
+            return f"{answer} is below the minimum {question.minimum}"
+        if question.maximum is not None and answer > question.maximum:
+            return f"{answer} is above the maximum {question.maximum}"
+        return None
+    return None if isinstance(answer, str) else f"expected text, got {answer!r}"
