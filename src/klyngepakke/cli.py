@@ -100,6 +100,10 @@ is_interactive: Callable[[], bool] = interactive
 # -- parser ---------------------------------------------------------------------------------
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=28)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with every subcommand (the CLI reference is generated from it)."""
     parser = argparse.ArgumentParser(
@@ -107,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cluster packages for GP quality clusters: list topics, show, validate "
         "and export packages and their parts.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_formatter,
     )
     parser.add_argument("--version", action="version", version=f"klyngepakke {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
@@ -264,7 +268,7 @@ def _cmd_plugins(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
         return 0
     rows = [
-        [p.name, p.version or "-", p.distribution or "(built in)", ", ".join(p.hooks)]
+        [p.name, p.version or "-", _origin(p.distribution, p.builtin), ", ".join(p.hooks)]
         for p in plugins
     ]
     _table(out, ["PLUGIN", "VERSION", "DISTRIBUTION", "HOOKS"], rows)
@@ -448,6 +452,12 @@ def _warn_about_plugins(registry: Any) -> None:
             )
 
 
+def _origin(distribution: str | None, builtin: bool) -> str:
+    if builtin:
+        return f"{distribution} (built in)"
+    return distribution or "-"
+
+
 def _table(out: TextIO, header: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
     for row in [header, *rows]:
@@ -490,7 +500,8 @@ def _show_agenda(agenda: Agenda, out: TextIO, heading: str = "Dagsorden") -> Non
         when = str(item.slot) if item.slot else _minutes(item.duration)
         label = f"{item.number}. " if item.number else ""
         who = f" [{item.presenter}]" if item.presenter else ""
-        out.write(f"{'  ' * depth}{label}{item.title}{who}".ljust(60) + f" {when}".rstrip() + "\n")
+        line = f"{'  ' * depth}{label}{item.title}{who}".ljust(60) + f" {when}"
+        out.write(line.rstrip() + "\n")
         for question in item.reflection_questions:
             out.write(f"{'  ' * (depth + 1)}? {question}\n")
         for child in item.items:

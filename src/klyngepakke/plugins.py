@@ -144,8 +144,17 @@ class PluginRegistry:
 
     def load_defaults(self) -> None:
         """Register the built-in plugins listed in :data:`DEFAULT_PLUGINS`."""
+        from klyngepakke import __version__
+
         for module_name in DEFAULT_PLUGINS:
-            self.register(import_module(module_name), name=module_name, builtin=True)
+            plugin = import_module(module_name)
+            self.register(
+                plugin,
+                name=module_name,
+                distribution="klyngepakke",
+                version=__version__,
+                builtin=True,
+            )
 
     def load_entry_points(self, *, disabled: set[str], allowed: set[str] | None) -> None:
         """Import and register every plugin in the ``klyngepakke`` entry-point group."""
