@@ -35,7 +35,30 @@ _EXPORTS: dict[str, str] = {
     "Topic": "klyngepakke.topics",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [
+    "DocumentError",
+    "Exporter",
+    "KlyngepakkeError",
+    "QuestionnairePlatform",
+    "ServiceDataReader",
+    "Topic",
+    "__version__",
+    "dump",
+    "dumps",
+    "export",
+    "get_exporter",
+    "get_package",
+    "get_questionnaire_platform",
+    "get_service_data_reader",
+    "get_topic",
+    "hookimpl",
+    "list_exporters",
+    "list_questionnaire_platforms",
+    "list_service_data_readers",
+    "list_topics",
+    "load",
+    "loads",
+]
 
 if TYPE_CHECKING:
     from klyngepakke.api import (
@@ -51,7 +74,10 @@ if TYPE_CHECKING:
         list_topics,
     )
     from klyngepakke.conversion import dump, dumps, load, loads
-    from klyngepakke.errors import DocumentError, KlyngepakkeError
+    from klyngepakke.errors import (
+        DocumentError,
+        KlyngepakkeError,
+    )
     from klyngepakke.exporters import Exporter
     from klyngepakke.hookspecs import hookimpl
     from klyngepakke.platforms import QuestionnairePlatform

@@ -25,6 +25,12 @@ from typing import Any, Final, Literal, TypeVar, overload
 
 import attrs
 import cattrs
+from cattrs.cols import (
+    homogenous_tuple_structure_factory,
+    is_mapping,
+    is_sequence,
+    mapping_structure_factory,
+)
 from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
@@ -157,6 +163,31 @@ def _make_converter() -> cattrs.Converter:
             raise ValueError(f"{value!r} is not one of {choices}") from None
 
     converter.register_structure_hook(enum.Enum, structure_enum)
+
+    def sequence_factory(kind: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
+        # Without this a text value would be iterated into a tuple of characters.
+        inner = homogenous_tuple_structure_factory(kind, conv)
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, list | tuple):
+                raise TypeError(f"expected a list, got {value!r} ({type(value).__name__})")
+            return inner(value, target)
+
+        return structure
+
+    converter.register_structure_hook_factory(is_sequence, sequence_factory)
+
+    def mapping_check(kind: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
+        inner = mapping_structure_factory(kind, conv)
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, dict):
+                raise TypeError(f"expected a mapping, got {value!r} ({type(value).__name__})")
+            return inner(value, target)
+
+        return structure
+
+    converter.register_structure_hook_factory(is_mapping, mapping_check)
 
     def structure_answer(value: Any, _: Any) -> model.Answer:
         if isinstance(value, bool):

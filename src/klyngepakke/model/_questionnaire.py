@@ -134,7 +134,8 @@ class Question(Checked):
         if (
             self.minimum is not None or self.maximum is not None
         ) and self.kind is not QuestionKind.NUMBER:
-            yield Problem(("minimum",), f"only number questions have limits, not {self.kind.value}")
+            field = "minimum" if self.minimum is not None else "maximum"
+            yield Problem((field,), f"only number questions have limits, not {self.kind.value}")
         if self.minimum is not None and self.maximum is not None and self.minimum >= self.maximum:
             yield Problem(("maximum",), f"{self.maximum} is not above the minimum {self.minimum}")
         yield from unique_problems(
