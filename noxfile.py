@@ -1,0 +1,118 @@
+"""Development tasks. ``nox`` runs every default session, exactly what CI runs.
+
+``nox --list`` shows the menu; ``nox -s NAME`` runs one session, and anything after ``--``
+is passed on to the session's main command (``nox -s tests -- -k export``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+# ``nox.project.dependency_groups`` arrived in 2025.2.9.
+nox.needs_version = ">=2025.2.9"
+# virtualenv ships with nox and brings its own pip, so sessions work even on a Debian
+# Python without ``python3-venv``/ensurepip. No ``python=`` anywhere: every session uses
+# the interpreter that runs nox, so nothing is skipped for a missing Python version.
+nox.options.default_venv_backend = "virtualenv"
+# A tool missing from the session's environment is an error, not a silent fallback to
+# whatever happens to be on PATH.
+nox.options.error_on_external_run = True
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+
+# First-party plugins: every ``plugins/*/`` distribution, so new ones are picked up.
+PLUGINS = sorted(
+    project.parent.relative_to(ROOT).as_posix() for project in ROOT.glob("plugins/*/pyproject.toml")
+)
+
+
+def _group(name: str) -> tuple[str, ...]:
+    return nox.project.dependency_groups(PYPROJECT, name)
+
+
+def _install_editable(session: nox.Session, *groups: str) -> None:
+    """Install the core and all plugins editable, plus the given dependency groups."""
+    editables = [arg for path in [".", *PLUGINS] for arg in ("-e", path)]
+    session.install(*editables, *(req for group in groups for req in _group(group)))
+
+
+def _install_built(session: nox.Session) -> None:
+    """Install the core and all plugins the way a user gets them: built, not editable."""
+    session.install(".", *PLUGINS)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the core and plugin test suites, with coverage of the core (at least 90 %)."""
+    _install_editable(session, "test")
+    plugin_tests = [f"{plugin}/tests" for plugin in PLUGINS if (ROOT / plugin / "tests").is_dir()]
+    session.run(
+        "pytest",
+        "--import-mode=importlib",
+        "--cov=klyngepakke",
+        "--cov-report=term-missing",
+        "--cov-fail-under=90",
+        "tests",
+        *plugin_tests,
+        *session.posargs,
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check code style and formatting with ruff."""
+    session.install(*_group("lint"))
+    session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Type-check the core and the plugins with ``mypy --strict``."""
+    _install_editable(session, "typecheck")
+    plugin_sources = [f"{plugin}/src" for plugin in PLUGINS if (ROOT / plugin / "src").is_dir()]
+    session.run("mypy", "--strict", "src", *plugin_sources, *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the HTML documentation; any Sphinx warning fails the build."""
+    _install_editable(session, "docs")
+    # Sphinx rebuilds only changed pages, so warnings from unchanged pages would
+    # silently disappear; start from a clean build every time.
+    shutil.rmtree(ROOT / "docs" / "_build" / "html", ignore_errors=True)
+    session.run(
+        "sphinx-build",
+        "-n",
+        "-T",
+        "-W",
+        "--keep-going",
+        "-b",
+        "html",
+        "docs",
+        "docs/_build/html",
+        *session.posargs,
+    )
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Run the main job exactly as the README shows it, on an installed package."""
+    _install_built(session)
+    output = Path(session.create_tmp()).resolve() / "akutfunktioner.yaml"
+    session.run("klyngepakke", "topics")
+    session.run(
+        "klyngepakke", "export", "akutfunktioner", "--format", "yaml", "-o", str(output), "--force"
+    )
+    session.run("klyngepakke", "validate", str(output))
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Measure start-up time of ``import klyngepakke`` and ``klyngepakke --help``."""
+    _install_built(session)
+    session.run("python", "benchmarks/startup.py", *session.posargs)
