@@ -31,11 +31,20 @@ def atomic_output(path: str | Path, *, force: bool = False) -> Iterator[Path]:
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     temporary = Path(name)
+    # mkstemp makes the file private (0600); give it the mode a plain open() would, or
+    # keep the mode of the file it replaces.
+    temporary.chmod(path.stat().st_mode & 0o7777 if path.exists() else _default_mode())
     try:
         yield temporary
         _commit(temporary, path, force=force)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _commit(temporary: Path, path: Path, *, force: bool) -> None:

@@ -124,7 +124,8 @@ class PluginRegistry:
         self.manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self.manager.add_hookspecs(hookspecs)
         self._info: dict[str, PluginInfo] = {}
-        self._broken: list[BrokenPlugin] = []
+        self._load_failures: list[BrokenPlugin] = []
+        self._hook_failures: list[BrokenPlugin] = []  # reset whenever hooks are asked again
         self._collected: dict[str, dict[str, Registered[Any]]] = {}
         self._conflicts: dict[str, dict[str, tuple[str, ...]]] = {}
 
@@ -200,7 +201,7 @@ class PluginRegistry:
         unknown = [caller.name for caller in callers if not caller.has_spec()]
         if unknown:
             self.manager.unregister(plugin)
-            known = list(self.manager.hook.__dict__)
+            known = [n for n, c in vars(self.manager.hook).items() if c.has_spec()]
             hints = [f"{hook!r}{_did_you_mean(hook, known)}" for hook in unknown]
             self._fail(
                 name,
@@ -212,15 +213,20 @@ class PluginRegistry:
             return
         hooks = tuple(sorted(caller.name for caller in callers))
         self._info[name] = PluginInfo(name, distribution, version, hooks, builtin)
-        self._collected.clear()
-        self._conflicts.clear()
+        self._forget_collected()
 
     def unregister(self, name: str) -> None:
-        """Remove a plugin by name, and what it registered."""
-        self.manager.unregister(name=name)
+        """Remove a plugin by name, what it registered, and any failure recorded for it."""
+        if self.manager.has_plugin(name):
+            self.manager.unregister(name=name)
         self._info.pop(name, None)
+        self._load_failures = [b for b in self._load_failures if b.name != name]
+        self._forget_collected()
+
+    def _forget_collected(self) -> None:
         self._collected.clear()
         self._conflicts.clear()
+        self._hook_failures.clear()
 
     def _fail(
         self,
@@ -229,27 +235,31 @@ class PluginRegistry:
         version: str | None,
         exc: BaseException,
         what: str,
+        *,
+        in_hook: bool = False,
     ) -> None:
         if self.strict:
             raise PluginError(
                 f"plugin {name!r} ({distribution or 'built in'}) {what}: {exc}"
             ) from exc
         error = f"{what}: {type(exc).__name__}: {exc}"
-        self._broken.append(BrokenPlugin(name, distribution, version, error))
+        failures = self._hook_failures if in_hook else self._load_failures
+        failures.append(BrokenPlugin(name, distribution, version, error))
 
     # -- asking -----------------------------------------------------------------------------
 
     @property
     def plugins(self) -> list[PluginInfo]:
-        """Plugins that loaded, in registration order."""
+        """Plugins that loaded and whose hooks worked, in registration order."""
         self._collect_all()
-        return [info for info in self._info.values() if info.name not in self._broken_names()]
+        failed = {b.name for b in self._hook_failures}
+        return [info for info in self._info.values() if info.name not in failed]
 
     @property
     def broken(self) -> list[BrokenPlugin]:
         """Plugins that failed to load, register, or registered something invalid."""
         self._collect_all()
-        return list(self._broken)
+        return [*self._load_failures, *self._hook_failures]
 
     def conflicts(self) -> dict[str, dict[str, tuple[str, ...]]]:
         """Names registered by more than one plugin, by kind: ``{"topic": {"x": ("a", "b")}}``."""
@@ -297,9 +307,6 @@ class PluginRegistry:
             raise DuplicateNameError(_conflict_message(kind.noun, name, plugins))
         raise UnknownNameError(kind.noun, name, found)
 
-    def _broken_names(self) -> set[str]:
-        return {b.name for b in self._broken}
-
     def _collect_all(self) -> None:
         kinds: tuple[_Kind[Any], ...] = (_TOPICS, _EXPORTERS, _PLATFORMS, _READERS)
         for kind in kinds:
@@ -319,9 +326,8 @@ class PluginRegistry:
                 impl.function(**_arguments(impl.argnames, items.append))
                 accepted = [self._checked(kind, item) for item in items]
             except Exception as exc:
-                self._fail(
-                    impl.plugin_name, *self._origin(impl.plugin_name), exc, f"{kind.hook} failed"
-                )
+                origin = self._origin(impl.plugin_name)
+                self._fail(impl.plugin_name, *origin, exc, f"{kind.hook} failed", in_hook=True)
                 continue
             for item in accepted:
                 name = kind.name_of(item)
