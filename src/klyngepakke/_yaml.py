@@ -23,6 +23,11 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 _BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SCALAR_TAGS = frozenset(
+    {_STR, *(f"tag:yaml.org,2002:{name}" for name in ("bool", "null", "int", "float"))}
+)
 _STRICT_RESOLVERS: list[tuple[str, str, str]] = [
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
@@ -74,8 +79,12 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     value: str = node.value
     tag = node.tag
     if tag == "tag:yaml.org,2002:bool":
+        if value.lower() not in ("true", "false"):
+            raise ValueError(value)
         return value.lower() == "true"
     if tag == "tag:yaml.org,2002:null":
+        if value not in ("", "~", "null", "Null", "NULL"):
+            raise ValueError(value)
         return None
     if tag == "tag:yaml.org,2002:int":
         return int(value)
@@ -85,6 +94,10 @@ def _scalar(node: yaml.ScalarNode) -> Any:
             return float("-inf") if lowered.startswith("-") else float("inf")
         return float("nan") if lowered.endswith("nan") else float(value)
     return value
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
 
 
 def load_yaml(text: str) -> tuple[Any, Lines]:
@@ -107,6 +120,8 @@ def load_yaml(text: str) -> tuple[Any, Lines]:
 
     def build_mapping(node: yaml.MappingNode, path: tuple[PathPart, ...]) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        if node.tag != _MAP:
+            problems.append(Problem(path, f"unsupported YAML tag {node.tag!r}", _line(node)))
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if not isinstance(key_node, yaml.ScalarNode):
@@ -124,14 +139,19 @@ def load_yaml(text: str) -> tuple[Any, Lines]:
         return result
 
     def build_sequence(node: yaml.SequenceNode, path: tuple[PathPart, ...]) -> list[Any]:
+        if node.tag != _SEQ:
+            problems.append(Problem(path, f"unsupported YAML tag {node.tag!r}", _line(node)))
         return [build(item, (*path, index)) for index, item in enumerate(node.value)]
 
     def build_scalar(node: yaml.ScalarNode, path: tuple[PathPart, ...]) -> Any:
-        if node.tag.startswith("tag:yaml.org,2002:") or node.tag == "!":
-            return _scalar(node)
-        problems.append(
-            Problem(path, f"unsupported YAML tag {node.tag!r}", node.start_mark.line + 1)
-        )
+        if node.tag in _SCALAR_TAGS:
+            try:
+                return _scalar(node)
+            except ValueError:
+                message = f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}"
+        else:
+            message = f"unsupported YAML tag {node.tag!r}"
+        problems.append(Problem(path, message, _line(node)))
         return None
 
     builders.update(

@@ -120,14 +120,18 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Decimal, structure_decimal)
     converter.register_unstructure_hook(Decimal, str)
 
-    def parser(kind: type[T], parse: Callable[[str], T], example: str) -> Callable[[Any, Any], T]:
+    def parser(
+        kind: type[T], parse: Callable[[str], T], example: str, *, explains: bool = False
+    ) -> Callable[[Any, Any], T]:
+        """A hook for a value written as text; ``explains``: parse's own message says enough."""
+
         def structure(value: Any, _: Any) -> T:
             if not isinstance(value, str):
                 raise TypeError(f"expected text like {example!r}, got {value!r}")
             try:
                 return parse(value)
             except ValueError as exc:
-                if isinstance(exc, ModelError):
+                if isinstance(exc, ModelError) or explains:
                     raise
                 raise ValueError(
                     f"{value!r} is not a valid {kind.__name__} like {example!r}"
@@ -151,7 +155,9 @@ def _make_converter() -> cattrs.Converter:
     )
     converter.register_structure_hook(
         model.RelativeDeadline,
-        parser(model.RelativeDeadline, model.RelativeDeadline.parse, "8 weeks before"),
+        parser(
+            model.RelativeDeadline, model.RelativeDeadline.parse, "8 weeks before", explains=True
+        ),
     )
     converter.register_unstructure_hook(model.RelativeDeadline, str)
 
@@ -333,7 +339,9 @@ def from_data(
     source: str = "<data>",
     lines: Mapping[tuple[PathPart, ...], int] | None = None,
 ) -> Any:
-    """Build a top-level object from plain data; raises :class:`DocumentError` listing problems.
+    """Build a top-level object from plain data.
+
+    Raises :class:`~klyngepakke.errors.DocumentError` listing every problem.
 
     ``cls`` is the class expected; without it the file's ``kind`` decides.
     """
@@ -423,7 +431,10 @@ def loads(text: str, format: Format, cls: None = ..., *, source: str = ...) -> A
 def loads(
     text: str, format: Format, cls: type[Any] | None = None, *, source: str = "<text>"
 ) -> Any:
-    """Read a top-level object from JSON or YAML text; raises :class:`DocumentError`."""
+    """Read a top-level object from JSON or YAML text.
+
+    Raises :class:`~klyngepakke.errors.DocumentError` listing every problem.
+    """
     from klyngepakke._yaml import YamlError, load_yaml
 
     lines: dict[tuple[PathPart, ...], int] = {}

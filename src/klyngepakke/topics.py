@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from importlib import resources
+from importlib import import_module, resources
 
 import attrs
 
@@ -45,7 +45,9 @@ def package_from_resource(anchor: str, name: str) -> Callable[[], ClusterPackage
     def load() -> ClusterPackage:
         from klyngepakke.conversion import format_for_path, loads
 
-        resource = resources.files(anchor).joinpath(name)
+        module = import_module(anchor)
+        package = anchor if hasattr(module, "__path__") else module.__package__ or anchor
+        resource = resources.files(package).joinpath(name)
         text = resource.read_text(encoding="utf-8")
         return loads(text, format_for_path(name), ClusterPackage, source=f"{anchor}/{name}")
 

@@ -25,7 +25,8 @@ from klyngepakke.model._service import MetricDefinition, ServiceCode
 class TextSection(Checked):
     """A headed piece of text.
 
-    ``body`` holds paragraphs separated by blank lines; lines starting with ``- `` are bullets.
+    ``body`` holds paragraphs separated by blank lines; lines starting with a hyphen and a
+    space (``"- "``) are bullets.
     """
 
     heading: str

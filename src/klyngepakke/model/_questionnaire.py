@@ -294,7 +294,7 @@ def _answer_problem(question: Question, answer: Answer) -> str | None:
     if kind is QuestionKind.NOTE:
         return "a note has no answer"
     if kind is QuestionKind.MULTIPLE_CHOICE:
-        if not isinstance(answer, tuple):
+        if not isinstance(answer, tuple | list):
             return f"expected a list of option codes, got {answer!r}"
         unknown = [a for a in answer if a not in codes]
         return f"unknown option codes {unknown}" if unknown else None

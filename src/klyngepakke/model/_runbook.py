@@ -112,7 +112,7 @@ class RelativeDeadline(Checked):
         return f"{amount} {unit} {'før' if self.offset < 0 else 'efter'}"
 
     def __str__(self) -> str:
-        if self.offset == 0:
+        if self.offset == 0 and self.unit is TimeUnit.DAYS:
             return ON_THE_DAY
         amount = abs(self.offset)
         unit = self.unit.value if amount != 1 else self.unit.value[:-1]
