@@ -34,9 +34,15 @@ def _group(name: str) -> tuple[str, ...]:
     return nox.project.dependency_groups(PYPROJECT, name)
 
 
-def _install_editable(session: nox.Session, *groups: str) -> None:
+# The complete example plugin from the plugin guide: tested like a first-party plugin so
+# the guide cannot go stale.
+EXAMPLE_PLUGIN = "docs/examples/klyngepakke-example"
+
+
+def _install_editable(session: nox.Session, *groups: str, example: bool = False) -> None:
     """Install the core and all plugins editable, plus the given dependency groups."""
-    editables = [arg for path in [".", *PLUGINS] for arg in ("-e", path)]
+    paths = [".", *PLUGINS, *([EXAMPLE_PLUGIN] if example else [])]
+    editables = [arg for path in paths for arg in ("-e", path)]
     session.install(*editables, *(req for group in groups for req in _group(group)))
 
 
@@ -48,8 +54,12 @@ def _install_built(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the core and plugin test suites, with coverage of the core (at least 90 %)."""
-    _install_editable(session, "test")
-    plugin_tests = [f"{plugin}/tests" for plugin in PLUGINS if (ROOT / plugin / "tests").is_dir()]
+    _install_editable(session, "test", example=True)
+    plugin_tests = [
+        f"{plugin}/tests"
+        for plugin in [*PLUGINS, EXAMPLE_PLUGIN]
+        if (ROOT / plugin / "tests").is_dir()
+    ]
     session.run(
         "pytest",
         "--import-mode=importlib",
