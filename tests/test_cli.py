@@ -308,10 +308,10 @@ def check_meeting_output(out: str) -> None:
     assert ["1.", "Velkomst", "16.00-16.15"] in rows(out)
 
 
-def test_show_meeting(meeting, monkeypatch, capsys):
-    # A meeting file cannot be read back (see the xfail test below), so hand over the object.
-    monkeypatch.setattr(cli, "_resolve", lambda source: meeting)
-    code, out, _ = run(["show", "moede.yaml"], capsys)
+def test_show_meeting(meeting, tmp_path, capsys):
+    path = tmp_path / "moede.yaml"
+    klyngepakke.dump(meeting, path)
+    code, out, _ = run(["show", str(path)], capsys)
     assert code == 0
     check_meeting_output(out)
 
@@ -334,13 +334,6 @@ def test_show_meeting_without_agenda(meeting, monkeypatch, capsys):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: conversion.to_data builds {'schema_version', 'kind': 'meeting', **body} and "
-    "Meeting has its own field 'kind' (MeetingKind), which overwrites the envelope kind: a "
-    "dumped meeting file says 'kind: cluster_meeting' and cannot be loaded (from_data also "
-    "strips the body's 'kind'), so 'klyngepakke show meeting.yaml' fails",
-)
 def test_show_meeting_file(meeting, tmp_path, capsys):
     path = dump(meeting, tmp_path / "meeting.yaml")
     code, out, err = run(["show", str(path)], capsys)
@@ -353,7 +346,7 @@ def test_show_kind_without_renderer_prints_yaml(cluster, tmp_path, capsys):
     code, out, _ = run(["show", str(path)], capsys)
     assert code == 0
     assert out == dumps(cluster, "yaml")
-    assert out.startswith("schema_version: 1\nkind: cluster\nname: Klynge Nord\n")
+    assert out.startswith("schema_version: 1\ndocument: cluster\nname: Klynge Nord\n")
 
 
 def test_show_unknown_topic_lists_known_topics(plugin_env, capsys):
@@ -379,7 +372,7 @@ def test_debug_raises_instead(plugin_env):
 
 BAD_RUNBOOK = """\
 schema_version: 1
-kind: runbook
+document: runbook
 title: Drejebog
 tasks:
   - id: a b
@@ -416,7 +409,7 @@ def test_validate_several_files_reports_each(package, tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text(BAD_RUNBOOK, encoding="utf-8")
     worse = tmp_path / "worse.json"
-    worse.write_text('{"schema_version": 1, "kind": "agenda", "items": [], "minute": 5}\n')
+    worse.write_text('{"schema_version": 1, "document": "agenda", "items": [], "minute": 5}\n')
     missing = tmp_path / "missing.yml"
     code, out, err = run(["validate", str(bad), str(good), str(worse), str(missing)], capsys)
     assert code == 1

@@ -868,7 +868,7 @@ def resource_package(tmp_path, monkeypatch, package):
     dump(package, folder / "pakke.yaml")
     dump(package, folder / "pakke.json")
     (folder / "broken.yaml").write_text(
-        "schema_version: 1\nkind: cluster_package\ntopic: x\n", encoding="utf-8"
+        "schema_version: 1\ndocument: cluster_package\ntopic: x\n", encoding="utf-8"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     yield name

@@ -28,15 +28,19 @@ _SEQ = "tag:yaml.org,2002:seq"
 _SCALAR_TAGS = frozenset(
     {_STR, *(f"tag:yaml.org,2002:{name}" for name in ("bool", "null", "int", "float"))}
 )
+_FLOAT_PATTERN = (
+    r"[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_FLOAT = re.compile(_FLOAT_PATTERN)
 _STRICT_RESOLVERS: list[tuple[str, str, str]] = [
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
     ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
     (
         "tag:yaml.org,2002:float",
-        r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
-        r"|^[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+$"
-        r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$",
+        rf"^(?:{_FLOAT_PATTERN})$",
         "-+0123456789.",
     ),
 ]
@@ -89,10 +93,12 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if tag == "tag:yaml.org,2002:int":
         return int(value)
     if tag == "tag:yaml.org,2002:float":
+        if not (_FLOAT.fullmatch(value) or re.fullmatch(r"[-+]?[0-9]+", value)):
+            raise ValueError(value)
         lowered = value.lower()
-        if lowered.endswith("inf"):
+        if lowered.endswith(".inf"):
             return float("-inf") if lowered.startswith("-") else float("inf")
-        return float("nan") if lowered.endswith("nan") else float(value)
+        return float("nan") if lowered == ".nan" else float(value)
     return value
 
 
@@ -114,9 +120,18 @@ def load_yaml(text: str) -> tuple[Any, Lines]:
     problems: list[Problem] = []
     builders: dict[type[yaml.Node], Callable[[Any, tuple[PathPart, ...]], Any]] = {}
 
+    ancestors: set[int] = set()
+
     def build(node: yaml.Node, path: tuple[PathPart, ...]) -> Any:
-        lines.setdefault(path, node.start_mark.line + 1)
-        return builders[type(node)](node, path)
+        lines.setdefault(path, _line(node))
+        if id(node) in ancestors:  # an alias to a node that contains it: infinite data
+            problems.append(Problem(path, "recursive alias: the data would never end", _line(node)))
+            return None
+        ancestors.add(id(node))
+        try:
+            return builders[type(node)](node, path)
+        finally:
+            ancestors.discard(id(node))
 
     def build_mapping(node: yaml.MappingNode, path: tuple[PathPart, ...]) -> dict[str, Any]:
         result: dict[str, Any] = {}

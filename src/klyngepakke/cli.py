@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 EPILOG = """\
-Files are YAML (.yaml, .yml) or JSON (.json) with 'schema_version' and 'kind' at the top.
+Files are YAML (.yaml, .yml) or JSON (.json) with 'schema_version' and 'document' at the top.
 A TOPIC is a topic id from 'klyngepakke topics'.
 
 Environment: KLYNGEPAKKE_DISABLE_PLUGINS, KLYNGEPAKKE_LOAD_PLUGINS, KLYNGEPAKKE_STRICT_PLUGINS

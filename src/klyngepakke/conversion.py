@@ -3,7 +3,7 @@
 A file holds one top-level object in an envelope::
 
     schema_version: 1
-    kind: cluster_package
+    document: cluster_package
     topic: akutfunktioner
     ...
 
@@ -36,6 +36,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
 )
+from cattrs.gen import make_dict_structure_fn
 
 from klyngepakke import model
 from klyngepakke.errors import DocumentError, ModelError, PathPart, Problem
@@ -72,10 +73,10 @@ DOCUMENT_KINDS: Final[dict[str, type[Any]]] = {
     "service_code": model.ServiceCode,
     "metric_definition": model.MetricDefinition,
 }
-"""Every top-level object a file can hold, by the ``kind`` written in the file."""
+"""Every top-level object a file can hold, by the ``document`` written in the file."""
 
 _KIND_OF: Final = {cls: kind for kind, cls in DOCUMENT_KINDS.items()}
-_ENVELOPE: Final = ("schema_version", "kind")
+_ENVELOPE: Final = ("schema_version", "document")
 
 T = TypeVar("T")
 
@@ -195,6 +196,19 @@ def _make_converter() -> cattrs.Converter:
 
     converter.register_structure_hook_factory(is_mapping, mapping_check)
 
+    def attrs_factory(kind: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+        inner = make_dict_structure_fn(kind, conv)
+        noun = f"a mapping of {kind.__name__} fields"
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, dict):
+                raise TypeError(f"expected {noun}, got {value!r} ({type(value).__name__})")
+            return inner(value, target)
+
+        return structure
+
+    converter.register_structure_hook_factory(attrs.has, attrs_factory)
+
     def structure_answer(value: Any, _: Any) -> model.Answer:
         if isinstance(value, bool):
             raise TypeError(f"expected an option code, codes, a number or text, got {value!r}")
@@ -295,8 +309,10 @@ def _with_lines(
     for problem in problems:
         path = problem.path
         line = problem.line
-        while line is None and path:
+        while line is None:
             line = lines.get(path)
+            if not path:
+                break
             path = path[:-1]
         located.append(attrs.evolve(problem, line=line) if line is not None else problem)
     return located
@@ -313,7 +329,7 @@ def to_data(obj: Any) -> dict[str, Any]:
             f"{type(obj).__name__} is not a top-level object ({', '.join(DOCUMENT_KINDS)})"
         )
     body: dict[str, Any] = _converter.unstructure(obj)
-    return {"schema_version": SCHEMA_VERSION, "kind": kind, **body}
+    return {"schema_version": SCHEMA_VERSION, "document": kind, **body}
 
 
 @overload
@@ -343,7 +359,7 @@ def from_data(
 
     Raises :class:`~klyngepakke.errors.DocumentError` listing every problem.
 
-    ``cls`` is the class expected; without it the file's ``kind`` decides.
+    ``cls`` is the class expected; without it the file's ``document`` decides.
     """
     lines = lines or {}
 
@@ -355,7 +371,7 @@ def from_data(
             [
                 Problem(
                     (),
-                    "expected a mapping with 'schema_version' and 'kind', "
+                    "expected a mapping with 'schema_version' and 'document', "
                     f"got {type(data).__name__}",
                 )
             ]
@@ -380,15 +396,15 @@ def from_data(
                 )
             ]
         )
-    kind = data.get("kind")
+    kind = data.get("document")
     if kind not in DOCUMENT_KINDS:
         choices = ", ".join(repr(k) for k in DOCUMENT_KINDS)
         message = "required, but missing" if kind is None else f"{kind!r} is not one of {choices}"
-        raise fail([Problem(("kind",), message)])
+        raise fail([Problem(("document",), message)])
     target = DOCUMENT_KINDS[kind]
     if cls is not None and target is not cls:
         raise fail(
-            [Problem(("kind",), f"expected {_KIND_OF.get(cls, cls.__name__)!r}, got {kind!r}")]
+            [Problem(("document",), f"expected {_KIND_OF.get(cls, cls.__name__)!r}, got {kind!r}")]
         )
     body = {key: value for key, value in data.items() if key not in _ENVELOPE}
     try:
@@ -437,14 +453,19 @@ def loads(
     """
     from klyngepakke._yaml import YamlError, load_yaml
 
-    lines: dict[tuple[PathPart, ...], int] = {}
     if format == "json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_unique_keys)
+        except _DuplicateKeyError as exc:
+            # The YAML reader finds the same duplicate and knows its line.
+            try:
+                load_yaml(text)
+            except YamlError as located:
+                raise DocumentError(source, located.problems) from None
+            raise DocumentError(source, [Problem((), f"duplicate key {exc.key!r}")]) from None
         except json.JSONDecodeError as exc:
-            raise DocumentError(
-                source, [Problem((), f"not valid JSON: {exc.msg}", exc.lineno)]
-            ) from None
+            problem = Problem((), f"not valid JSON: {exc.msg}", exc.lineno)
+            raise DocumentError(source, [problem]) from None
         try:
             return from_data(data, cls, source=source)
         except DocumentError as exc:
@@ -459,6 +480,21 @@ def loads(
     except YamlError as exc:
         raise DocumentError(source, exc.problems) from None
     return from_data(data, cls, source=source, lines=lines)
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
 
 
 @overload

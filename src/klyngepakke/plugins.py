@@ -350,7 +350,7 @@ class PluginRegistry:
         if not isinstance(item, kind.base):
             raise PluginError(f"registered {item!r}, which is not a {kind.base.__name__}")
         name = kind.name_of(item)
-        if not isinstance(name, str) or not CODE_PATTERN.match(name):
+        if not isinstance(name, str) or not CODE_PATTERN.fullmatch(name):
             raise PluginError(f"{kind.noun} name {name!r} is not a valid name")
         if isinstance(item, Exporter):
             _check_exporter(item)

@@ -9,7 +9,8 @@ from typing import ClassVar
 
 from klyngepakke.errors import ModelError, PathPart, Problem, format_path
 
-CODE_PATTERN = re.compile(r"^\w[\w.-]*$")
+CODE_PATTERN = re.compile(r"\w[\w.-]*")
+"""Codes: letters, digits, ``_``, ``.``, ``-``; match with ``fullmatch``."""
 
 
 class Checked:
@@ -47,7 +48,7 @@ def text_problems(value: str, *path: PathPart) -> Iterator[Problem]:
 
 def code_problems(value: str, *path: PathPart) -> Iterator[Problem]:
     """Codes are stable identifiers: letters, digits, ``_``, ``.``, ``-``; no spaces."""
-    if not CODE_PATTERN.match(value):
+    if not CODE_PATTERN.fullmatch(value):
         yield Problem(
             path, f"{value!r} is not a valid code (letters, digits, '_', '.', '-'; no spaces)"
         )

@@ -11,12 +11,12 @@ from klyngepakke.errors import PathPart, Problem
 from klyngepakke.model._base import Checked, LabelledEnum, text_problems, unique_problems
 from klyngepakke.model._people import Person, email_problems
 
-_PROVIDER_ID = re.compile(r"^\d{6}$")
+_PROVIDER_ID = re.compile(r"[0-9]{6}")
 
 
 def provider_id_problems(value: str, *path: PathPart) -> Iterator[Problem]:
     """Provider numbers (ydernumre) are six digits kept as text: leading zeros matter."""
-    if not _PROVIDER_ID.match(value):
+    if not _PROVIDER_ID.fullmatch(value):
         yield Problem(path, f"{value!r} is not a provider number (six digits, as text)")
 
 

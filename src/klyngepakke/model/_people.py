@@ -11,12 +11,12 @@ from klyngepakke.errors import PathPart, Problem
 from klyngepakke.model._base import Checked, LabelledEnum, text_problems
 
 # A sanity check, not RFC 5322: one @, something on both sides, a dot in the domain, no spaces.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def email_problems(value: str, *path: PathPart) -> Iterator[Problem]:
     """An e-mail address must at least look like one."""
-    if not _EMAIL.match(value):
+    if not _EMAIL.fullmatch(value):
         yield Problem(path, f"{value!r} does not look like an e-mail address")
 
 

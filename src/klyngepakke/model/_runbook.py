@@ -66,7 +66,7 @@ TimeUnit._labels = {"days": "dage", "weeks": "uger", "months": "måneder", "year
 
 _APPROXIMATE_DAYS = {TimeUnit.DAYS: 1, TimeUnit.WEEKS: 7, TimeUnit.MONTHS: 30, TimeUnit.YEARS: 365}
 _DEADLINE_PATTERN = re.compile(
-    r"^\s*(?P<amount>\d+)\s+(?P<unit>day|week|month|year)s?\s+(?P<relation>before|after)\s*$"
+    r"^\s*(?P<amount>[0-9]+)\s+(?P<unit>day|week|month|year)s?\s+(?P<relation>before|after)\s*$"
 )
 ON_THE_DAY = "on the day"
 

@@ -19,7 +19,7 @@ from klyngepakke.model._base import (
     unique_problems,
 )
 
-_SERVICE_CODE = re.compile(r"^[0-9A-Za-z]{2,6}$")
+_SERVICE_CODE = re.compile(r"[0-9A-Za-z]{2,6}")
 
 
 class LimitPeriod(LabelledEnum):
@@ -52,7 +52,7 @@ class Fee(Checked):
     def _check(self) -> Iterator[Problem]:
         if self.amount < 0:
             yield Problem(("amount",), f"must not be negative, got {self.amount}")
-        if not re.match(r"^[A-Z]{3}$", self.currency):
+        if not re.fullmatch(r"[A-Z]{3}", self.currency):
             yield Problem(("currency",), f"{self.currency!r} is not an ISO 4217 code like 'DKK'")
 
 
@@ -87,7 +87,7 @@ class ServiceCode(Checked):
         return current
 
     def _check(self) -> Iterator[Problem]:
-        if not _SERVICE_CODE.match(self.code):
+        if not _SERVICE_CODE.fullmatch(self.code):
             yield Problem(("code",), f"{self.code!r} is not a service code like '0124'")
         yield from text_problems(self.name, "name")
         dates = [fee.valid_from for fee in self.fees]
