@@ -1396,3 +1396,21 @@ def test_hand_written_meeting_loads() -> None:
     )
     meeting = loads(text, "yaml", Meeting)
     assert meeting.minutes == 120
+
+
+def test_broken_package_at_the_cli_exits_1_with_one_line_per_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from klyngepakke.cli import main
+
+    path = tmp_path / "akut.yaml"
+    path.write_text(BROKEN_PACKAGE, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert lines[0] == f"{path}: 5 problems:"
+    assert sorted(line.strip().split(":", 1)[0] for line in lines[1:]) == sorted(EXPECTED_PROBLEMS)
+    assert "Traceback" not in captured.err
+    assert main(["show", str(path)]) == 1
+    assert "Traceback" not in capsys.readouterr().err
