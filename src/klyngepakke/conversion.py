@@ -171,43 +171,39 @@ def _make_converter() -> cattrs.Converter:
 
     converter.register_structure_hook(enum.Enum, structure_enum)
 
-    def sequence_factory(kind: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
-        # Without this a text value would be iterated into a tuple of characters.
-        inner = homogenous_tuple_structure_factory(kind, conv)
+    # cattrs' own hooks iterate or index whatever they get: text would become a tuple of
+    # characters. Check the container first, then hand over to cattrs' hook.
+    def requiring(
+        accepted: type[Any] | tuple[type[Any], ...],
+        noun: Callable[[Any], str],
+        make: Callable[[Any, Any], Callable[[Any, Any], Any]],
+    ) -> Callable[[Any, Any], Callable[[Any, Any], Any]]:
+        def factory(kind: Any, conv: Any) -> Callable[[Any, Any], Any]:
+            inner, expected = make(kind, conv), noun(kind)
 
-        def structure(value: Any, target: Any) -> Any:
-            if not isinstance(value, list | tuple):
-                raise TypeError(f"expected a list, got {value!r} ({type(value).__name__})")
-            return inner(value, target)
+            def structure(value: Any, target: Any) -> Any:
+                if not isinstance(value, accepted):
+                    got = type(value).__name__
+                    raise TypeError(f"expected {expected}, got {value!r} ({got})")
+                return inner(value, target)
 
-        return structure
+            return structure
 
-    converter.register_structure_hook_factory(is_sequence, sequence_factory)
+        return factory
 
-    def mapping_check(kind: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
-        inner = mapping_structure_factory(kind, conv)
-
-        def structure(value: Any, target: Any) -> Any:
-            if not isinstance(value, dict):
-                raise TypeError(f"expected a mapping, got {value!r} ({type(value).__name__})")
-            return inner(value, target)
-
-        return structure
-
-    converter.register_structure_hook_factory(is_mapping, mapping_check)
-
-    def attrs_factory(kind: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
-        inner = make_dict_structure_fn(kind, conv)
-        noun = f"a mapping of {kind.__name__} fields"
-
-        def structure(value: Any, target: Any) -> Any:
-            if not isinstance(value, dict):
-                raise TypeError(f"expected {noun}, got {value!r} ({type(value).__name__})")
-            return inner(value, target)
-
-        return structure
-
-    converter.register_structure_hook_factory(attrs.has, attrs_factory)
+    converter.register_structure_hook_factory(
+        is_sequence,
+        requiring((list, tuple), lambda _: "a list", homogenous_tuple_structure_factory),
+    )
+    converter.register_structure_hook_factory(
+        is_mapping, requiring(dict, lambda _: "a mapping", mapping_structure_factory)
+    )
+    converter.register_structure_hook_factory(
+        attrs.has,
+        requiring(
+            dict, lambda kind: f"a mapping of {kind.__name__} fields", make_dict_structure_fn
+        ),
+    )
 
     def structure_answer(value: Any, _: Any) -> model.Answer:
         if isinstance(value, bool):
