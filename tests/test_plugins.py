@@ -899,3 +899,16 @@ class _TopicOf:
     @hookimpl
     def register_topics(self, register):
         register(self.topic)
+
+
+def test_conflict_with_a_builtin_names_the_installed_plugin_to_disable():
+    class ShadowJson:
+        @hookimpl
+        def register_exporters(self, register):
+            from klyngepakke.default_plugins.json_exporter import JsonExporter
+
+            register(JsonExporter())
+
+    with registered_plugins(ShadowJson(), strict=False), pytest.raises(DuplicateNameError) as info:
+        klyngepakke.get_exporter("json")
+    assert str(info.value).endswith("disable one with KLYNGEPAKKE_DISABLE_PLUGINS=ShadowJson")

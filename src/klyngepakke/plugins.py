@@ -304,7 +304,7 @@ class PluginRegistry:
             return found[name].item
         plugins = self._conflicts.get(kind.noun, {}).get(name)
         if plugins:
-            raise DuplicateNameError(_conflict_message(kind.noun, name, plugins))
+            raise DuplicateNameError(_conflict_message(kind.noun, name, plugins, self._builtin()))
         raise UnknownNameError(kind.noun, name, found)
 
     def _collect_all(self) -> None:
@@ -337,10 +337,15 @@ class PluginRegistry:
         for name, plugins in conflicts.items():
             del found[name]
             if self.strict:
-                raise DuplicateNameError(_conflict_message(kind.noun, name, plugins))
+                raise DuplicateNameError(
+                    _conflict_message(kind.noun, name, plugins, self._builtin())
+                )
         self._conflicts[kind.noun] = conflicts
         self._collected[kind.hook] = found
         return found
+
+    def _builtin(self) -> set[str]:
+        return {info.name for info in self._info.values() if info.builtin}
 
     def _origin(self, plugin: str) -> tuple[str | None, str | None]:
         info = self._info.get(plugin)
@@ -375,11 +380,17 @@ def _did_you_mean(name: str, known: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _conflict_message(noun: str, name: str, plugins: Iterable[str]) -> str:
+def _conflict_message(
+    noun: str, name: str, plugins: Iterable[str], builtin: Iterable[str] = ()
+) -> str:
+    plugins = list(plugins)
     named = " and ".join(repr(p) for p in plugins)
+    # Built-in plugins cannot be disabled; name an installed one.
+    installed = [p for p in plugins if p not in set(builtin)]
+    which = installed[0] if len(installed) < len(plugins) and installed else "<name>"
     return (
         f"{noun} {name!r} is registered by more than one plugin: {named}; "
-        f"disable one with {ENV_DISABLE}=<name>"
+        f"disable one with {ENV_DISABLE}={which}"
     )
 
 
