@@ -46,6 +46,7 @@ from klyngepakke.model import (
     Denominator,
     Fee,
     LimitPeriod,
+    Material,
     Meeting,
     MeetingKind,
     MetricDefinition,
@@ -140,6 +141,7 @@ persons = st.builds(
     title=texts,
     organisation=texts,
     email=st.just("") | emails,
+    phone=st.sampled_from(["", "7196 8844", "+45 71 96 88 44"]),
 )
 attachments = st.builds(
     Attachment, required_texts, url=st.sampled_from(["", "https://kiap.dk/bilag.pdf"])
@@ -232,6 +234,7 @@ def runbooks(draw: st.DrawFn) -> Runbook:
                 description=draw(texts),
                 deadline=deadline,
                 depends_on=tuple(depends_on),
+                checklist=draw(st.lists(required_texts, max_size=2).map(tuple)),
             )
         )
     return Runbook(draw(required_texts), tuple(tasks), introduction=draw(texts))
@@ -371,7 +374,26 @@ def packages(draw: st.DrawFn) -> ClusterPackage:
         background=tuple(
             draw(st.lists(st.builds(TextSection, required_texts, required_texts), max_size=2))
         ),
-        materials=draw(text_tuples(3)),
+        materials=tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        Material,
+                        required_texts,
+                        st.sampled_from(["", "https://podcasts.apple.com/dk/podcast/x?i=1&l=da"]),
+                        texts,
+                    ),
+                    max_size=3,
+                )
+            )
+        ),
+        municipality_information=tuple(
+            draw(st.lists(st.builds(TextSection, required_texts, required_texts), max_size=2))
+        ),
+        follow_up=tuple(
+            draw(st.lists(st.builds(TextSection, required_texts, required_texts), max_size=1))
+        ),
+        contacts=tuple(draw(st.lists(persons, max_size=2))),
         data_sources=tuple(
             draw(
                 st.lists(

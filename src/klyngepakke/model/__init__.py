@@ -20,6 +20,7 @@ from klyngepakke.model._package import (
     ClusterPackage,
     DataSource,
     DataSourceKind,
+    Material,
     Reference,
     TextSection,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "Fee",
     "LabelledEnum",
     "LimitPeriod",
+    "Material",
     "Meeting",
     "MeetingKind",
     "MetricDefinition",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from klyngepakke.errors import Problem
+from klyngepakke.errors import PathPart, Problem
 from klyngepakke.model._agenda import Agenda
 from klyngepakke.model._base import (
     Checked,
@@ -19,6 +19,12 @@ from klyngepakke.model._people import Person
 from klyngepakke.model._questionnaire import Questionnaire
 from klyngepakke.model._runbook import Runbook
 from klyngepakke.model._service import MetricDefinition, ServiceCode
+
+
+def url_problems(value: str, *path: PathPart) -> Iterator[Problem]:
+    """Links are empty or http(s) URLs without spaces."""
+    if value and (not value.startswith(("https://", "http://")) or any(c.isspace() for c in value)):
+        yield Problem(path, f"{value!r} is not an http(s) link")
 
 
 @attrs.frozen
@@ -35,6 +41,19 @@ class TextSection(Checked):
     def _check(self) -> Iterator[Problem]:
         yield from text_problems(self.heading, "heading")
         yield from text_problems(self.body, "body")
+
+
+@attrs.frozen
+class Material(Checked):
+    """Something KiAP provides with the package: a document, a podcast, a contact person."""
+
+    title: str
+    url: str = ""
+    description: str = ""
+
+    def _check(self) -> Iterator[Problem]:
+        yield from text_problems(self.title, "title")
+        yield from url_problems(self.url, "url")
 
 
 class DataSourceKind(LabelledEnum):
@@ -74,8 +93,7 @@ class Reference(Checked):
 
     def _check(self) -> Iterator[Problem]:
         yield from text_problems(self.title, "title")
-        if self.url and not self.url.startswith(("https://", "http://")):
-            yield Problem(("url",), f"{self.url!r} is not an http(s) link")
+        yield from url_problems(self.url, "url")
 
 
 @attrs.frozen
@@ -83,6 +101,8 @@ class ClusterPackage(Checked):
     """A klyngepakke: background, programme, runbook, questionnaire and metrics for a topic.
 
     The programme's ``minutes`` is the meeting length; its items must add up to it.
+    ``municipality_information`` is written for the municipality (the invitation and fact
+    sheet); ``follow_up`` is the advice on following up after the meeting.
     """
 
     topic: str
@@ -92,11 +112,14 @@ class ClusterPackage(Checked):
     programme: Agenda
     subtitle: str = ""
     background: tuple[TextSection, ...] = ()
-    materials: tuple[str, ...] = ()
+    materials: tuple[Material, ...] = ()
     data_sources: tuple[DataSource, ...] = ()
     references: tuple[Reference, ...] = ()
     reviewers: tuple[Person, ...] = ()
     reviewing_organisations: tuple[str, ...] = ()
+    municipality_information: tuple[TextSection, ...] = ()
+    follow_up: tuple[TextSection, ...] = ()
+    contacts: tuple[Person, ...] = ()
     runbook: Runbook | None = None
     questionnaire: Questionnaire | None = None
     service_codes: tuple[ServiceCode, ...] = ()

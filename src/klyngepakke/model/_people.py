@@ -11,6 +11,7 @@ from klyngepakke.errors import PathPart, Problem
 from klyngepakke.model._base import Checked, LabelledEnum, text_problems
 
 # A sanity check, not RFC 5322: one @, something on both sides, a dot in the domain, no spaces.
+_PHONE = re.compile(r"\+?[0-9][0-9 -]{5,}[0-9]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -58,14 +59,17 @@ class Organisation(Checked):
 
 @attrs.frozen
 class Person(Checked):
-    """A named person with an optional title, organisation and e-mail address."""
+    """A named person (or a function such as "KiAP support") with optional contact details."""
 
     name: str
     title: str = ""
     organisation: str = ""
     email: str = ""
+    phone: str = ""
 
     def _check(self) -> Iterator[Problem]:
         yield from text_problems(self.name, "name")
         if self.email:
             yield from email_problems(self.email, "email")
+        if self.phone and not _PHONE.fullmatch(self.phone):
+            yield Problem(("phone",), f"{self.phone!r} does not look like a phone number")

@@ -121,7 +121,10 @@ class RelativeDeadline(Checked):
 
 @attrs.frozen
 class Task(Checked):
-    """One thing someone must do for the meeting, by a deadline relative to it."""
+    """One thing someone must do for the meeting, by a deadline relative to it.
+
+    ``checklist`` holds the points to go through when doing it (e.g. at the pre-meeting).
+    """
 
     id: str
     title: str
@@ -130,10 +133,13 @@ class Task(Checked):
     description: str = ""
     deadline: RelativeDeadline | None = None
     depends_on: tuple[str, ...] = ()
+    checklist: tuple[str, ...] = ()
 
     def _check(self) -> Iterator[Problem]:
         yield from code_problems(self.id, "id")
         yield from text_problems(self.title, "title")
+        for index, point in enumerate(self.checklist):
+            yield from text_problems(point, "checklist", index)
         if self.deadline is not None:
             offset = self.deadline.offset
             wrong = (
