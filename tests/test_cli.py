@@ -209,8 +209,7 @@ PACKAGE_LINES = [
     "Program (90 min)",
     "Drejebog: Drejebog for mødet (3 opgaver)",
     "Spørgeskema: Samarbejdet med kommunen (3 spørgsmål)",
-    "Ydelsesdata",
-    "  Konsultationer (ydelse 0120 pr. 1000 gruppe 1-sikrede)",
+    "  Opgørelse: Konsultationer (ydelse 0120 pr. 1000 gruppe 1-sikrede, 12 måneder)",
 ]
 
 
@@ -223,7 +222,8 @@ def check_package_output(out: str) -> None:
     assert ["1.", "Velkomst", "10", "min"] in words
     assert ["2.", "Oplæg", "om", "samarbejdet", "[Overlæge", "Hansen]", "35", "min"] in words
     assert ["Drøftelse", "i", "grupper", "30", "min"] in words
-    assert "    ? Hvordan samarbejder vi i dag?" in lines
+    assert "    Refleksionsspørgsmål:" in lines
+    assert "      ? Hvordan samarbejder vi i dag?" in lines
     assert ["Før", "mødet", "4", "uger", "før", "Klyngekoordinator", "Send", "invitation"] in words
     assert ["Under", "mødet", "Mødeleder", "Led", "mødet"] in words
     assert "    hvilken: Hvilken aftale? [Fritekst] (vises hvis aftale)" in lines
@@ -252,7 +252,7 @@ def test_show_minimal_package_without_optional_parts(make_package, tmp_path, cap
     assert out.startswith("Mit emne\n")
     assert "Drejebog" not in out
     assert "Spørgeskema" not in out
-    assert "Ydelsesdata" not in out
+    assert "Opgørelse:" not in out
 
 
 def test_show_agenda_file(package, tmp_path, capsys):

@@ -48,3 +48,19 @@ def test_task_checklist_points_must_have_text() -> None:
     with pytest.raises(ModelError) as error:
         Task("pre", "Formøde", Phase.BEFORE, Role.CHAIR, checklist=("Aftal referent", ""))
     assert problems(error) == [Problem(("checklist", 1), "must not be empty, got ''")]
+
+
+def test_text_section_blocks_split_paragraphs_and_bullets() -> None:
+    from klyngepakke.model import TextSection
+
+    section = TextSection(
+        "OK22",
+        "Aftalen skal\nunderstøtte:\n- sammenhængende forløb\n  af høj kvalitet\n"
+        "- lægefaglig backup\nEfter listen.\n\nNyt afsnit.\n\n- kun punkt",
+    )
+    assert section.blocks() == [
+        "Aftalen skal understøtte:",
+        ("sammenhængende forløb af høj kvalitet", "lægefaglig backup Efter listen."),
+        "Nyt afsnit.",
+        ("kun punkt",),
+    ]

@@ -22,6 +22,8 @@ _EXPORTS: dict[str, str] = {
     "list_questionnaire_platforms": "klyngepakke.api",
     "list_service_data_readers": "klyngepakke.api",
     "list_topics": "klyngepakke.api",
+    "plan_runbook": "klyngepakke.planning",
+    "RunbookPlan": "klyngepakke.planning",
     "dump": "klyngepakke.conversion",
     "dumps": "klyngepakke.conversion",
     "load": "klyngepakke.conversion",
@@ -40,6 +42,7 @@ __all__ = [
     "Exporter",
     "KlyngepakkeError",
     "QuestionnairePlatform",
+    "RunbookPlan",
     "ServiceDataReader",
     "Topic",
     "__version__",
@@ -58,6 +61,7 @@ __all__ = [
     "list_topics",
     "load",
     "loads",
+    "plan_runbook",
 ]
 
 if TYPE_CHECKING:
@@ -80,6 +84,7 @@ if TYPE_CHECKING:
     )
     from klyngepakke.exporters import Exporter
     from klyngepakke.hookspecs import hookimpl
+    from klyngepakke.planning import RunbookPlan, plan_runbook
     from klyngepakke.platforms import QuestionnairePlatform
     from klyngepakke.service_data import ServiceDataReader
     from klyngepakke.topics import Topic

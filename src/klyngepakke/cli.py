@@ -28,7 +28,9 @@ if TYPE_CHECKING:
         Meeting,
         Questionnaire,
         Runbook,
+        TextSection,
     )
+    from klyngepakke.planning import RunbookPlan
 
 __all__ = ["build_parser", "main"]
 
@@ -158,6 +160,37 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", metavar="FILE", nargs="+", type=Path)
     validate.set_defaults(run=_cmd_validate)
 
+    plan = commands.add_parser(
+        "plan",
+        help="date a topic's runbook for a meeting",
+        description="Print the runbook with real dates for one meeting, grouped by phase. "
+        "Deadlines on a weekend or Danish public holiday move to the working day before.",
+    )
+    plan.add_argument("source", metavar="TOPIC|FILE")
+    plan.add_argument(
+        "--meeting",
+        required=True,
+        metavar="DATETIME",
+        help="meeting start in Danish time, e.g. 2027-03-11T16:00",
+    )
+    plan.add_argument(
+        "--ordered", metavar="DATE", help="when the package was ordered, e.g. 2027-01-05"
+    )
+    plan.add_argument(
+        "--ics",
+        type=Path,
+        metavar="PATH",
+        help="also write an iCalendar file (needs the klyngepakke-calendar plugin)",
+    )
+    plan.add_argument(
+        "--deadline-events",
+        action="store_true",
+        help="in the .ics, also add each deadline as an all-day event (for apps that hide to-dos)",
+    )
+    plan.add_argument("--force", action="store_true", help="replace the .ics file if it exists")
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON instead")
+    plan.set_defaults(run=_cmd_plan)
+
     export = commands.add_parser(
         "export",
         help="write a topic's package or a file with an exporter",
@@ -205,6 +238,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("klyngepakke: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: stop quietly, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except Exception as exc:
         if args.debug:
             raise
@@ -384,6 +422,52 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
+    import datetime as dt
+
+    from klyngepakke import model
+    from klyngepakke.conversion import dumps
+    from klyngepakke.planning import plan_runbook
+
+    obj = _resolve(args.source)
+    if not isinstance(obj, model.ClusterPackage):
+        raise UsageError(f"{args.source} is a {type(obj).__name__}, not a cluster package")
+    meeting = _parse_arg(dt.datetime.fromisoformat, args.meeting, "--meeting", "2027-03-11T16:00")
+    ordered = None
+    if args.ordered is not None:
+        ordered = _parse_arg(dt.date.fromisoformat, args.ordered, "--ordered", "2027-01-05")
+    plan = plan_runbook(obj, meeting, ordered=ordered)
+    if args.json:
+        out.write(dumps(plan, "json"))
+    else:
+        _show_plan(plan, out)
+    for warning in plan.warnings:
+        print(f"klyngepakke: advarsel: {warning}", file=sys.stderr)
+    if args.ics is not None:
+        from klyngepakke.api import export
+        from klyngepakke.errors import UnknownNameError
+
+        options = {"deadline_events": "yes"} if args.deadline_events else {}
+        try:
+            written = export(plan, "ics", args.ics, force=args.force, options=options)
+        except UnknownNameError as exc:
+            if exc.name != "ics":
+                raise
+            raise UsageError(
+                "--ics needs the calendar plugin: pip install klyngepakke-calendar "
+                "(plugins/klyngepakke-calendar in the source tree)"
+            ) from None
+        print(f"wrote {written} (ics)", file=sys.stderr if args.json else out)
+    return 0
+
+
+def _parse_arg(parse: Callable[[str], Any], value: str, option: str, example: str) -> Any:
+    try:
+        return parse(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not like {example}") from None
+
+
 # -- helpers --------------------------------------------------------------------------------
 
 
@@ -470,12 +554,45 @@ def _minutes(value: int | None) -> str:
 
 
 def _show_package(package: ClusterPackage, out: TextIO) -> None:
+    from klyngepakke.danish import format_amount, format_date
+
     out.write(f"{package.title}" + (f" – {package.subtitle}" if package.subtitle else "") + "\n")
     out.write(
         f"Emne: {package.topic}   Version: {package.version}   "
         f"Mødets varighed: {package.meeting_minutes} min\n\n"
     )
-    out.write(f"Formål\n  {package.purpose.strip()}\n\n")
+    out.write("Formål\n")
+    _show_text(package.purpose, out)
+    for section in package.background:
+        _show_section(section, out)
+    if package.materials:
+        out.write("\nMateriale og support fra KiAP\n")
+        for material in package.materials:
+            link = f" <{material.url}>" if material.url else ""
+            out.write(f"  • {material.title}{link}\n")
+    if package.data_sources:
+        out.write("\nDatakilder\n")
+        for source in package.data_sources:
+            out.write(f"  • {source.title} ({source.kind.label})\n")
+            if source.description:
+                _show_text(source.description, out, indent="    ")
+    for service in package.service_codes:
+        fee = service.fees[-1] if service.fees else None
+        price = f": {format_amount(fee.amount)} fra {format_date(fee.valid_from)}" if fee else ""
+        limits = "; ".join(
+            f"højst {limit.max_count} gange pr. {limit.per.label}" for limit in service.limits
+        )
+        out.write(
+            f"\nYdelse {service.code} – {service.name}{price}" + (f"; {limits}" if limits else "")
+        )
+        out.write("\n")
+    for metric in package.metrics:
+        codes = ", ".join(metric.service_codes)
+        out.write(
+            f"  Opgørelse: {metric.title} (ydelse {codes} pr. {metric.per} "
+            f"{metric.denominator.label}, {metric.period_months} måneder)\n"
+        )
+    out.write("\n")
     _show_agenda(package.programme, out, heading="Program")
     if package.runbook is not None:
         out.write("\n")
@@ -483,13 +600,51 @@ def _show_package(package: ClusterPackage, out: TextIO) -> None:
     if package.questionnaire is not None:
         out.write("\n")
         _show_questionnaire(package.questionnaire, out)
-    if package.metrics:
-        out.write("\nYdelsesdata\n")
-        for metric in package.metrics:
-            codes = ", ".join(metric.service_codes)
-            out.write(
-                f"  {metric.title} (ydelse {codes} pr. {metric.per} {metric.denominator.label})\n"
-            )
+    if package.municipality_information:
+        out.write("\nInformation til kommunen\n")
+        for section in package.municipality_information:
+            _show_section(section, out)
+    for section in package.follow_up:
+        _show_section(section, out)
+    if package.references:
+        out.write("\nReferencer\n")
+        for number, reference in enumerate(package.references, start=1):
+            origin = f", {reference.source}" if reference.source else ""
+            out.write(f"  {number}. {reference.title}{origin}\n")
+            if reference.url:
+                out.write(f"     {reference.url}\n")
+    if package.reviewers or package.reviewing_organisations:
+        out.write("\nReview\n")
+        for person in package.reviewers:
+            out.write(f"  • {person.name}" + (f", {person.title}" if person.title else "") + "\n")
+        if package.reviewing_organisations:
+            _show_text("Repræsentanter fra " + ", ".join(package.reviewing_organisations), out)
+    if package.contacts:
+        out.write("\nKontakt\n")
+        for person in package.contacts:
+            details = ", ".join(x for x in (person.title, person.email, person.phone) if x)
+            out.write(f"  {person.name}" + (f": {details}" if details else "") + "\n")
+
+
+def _show_section(section: TextSection, out: TextIO) -> None:
+    out.write(f"\n{section.heading}\n")
+    for index, block in enumerate(section.blocks()):
+        if index and isinstance(block, str):
+            out.write("\n")
+        if isinstance(block, str):
+            _show_text(block, out)
+        else:
+            for item in block:
+                _show_text(item, out, indent="    ", first="  • ")
+
+
+def _show_text(text: str, out: TextIO, *, indent: str = "  ", first: str | None = None) -> None:
+    import textwrap
+
+    wrapped = textwrap.fill(
+        " ".join(text.split()), width=100, initial_indent=first or indent, subsequent_indent=indent
+    )
+    out.write(wrapped + "\n")
 
 
 def _show_agenda(agenda: Agenda, out: TextIO, heading: str = "Dagsorden") -> None:
@@ -502,20 +657,27 @@ def _show_agenda(agenda: Agenda, out: TextIO, heading: str = "Dagsorden") -> Non
         who = f" [{item.presenter}]" if item.presenter else ""
         line = f"{'  ' * depth}{label}{item.title}{who}".ljust(60) + f" {when}"
         out.write(line.rstrip() + "\n")
-        for question in item.reflection_questions:
-            out.write(f"{'  ' * (depth + 1)}? {question}\n")
+        for point in item.points:
+            out.write(f"{'  ' * (depth + 1)}- {point}\n")
         for child in item.items:
             item_line(child, depth + 1)
+        if item.reflection_questions:
+            out.write(f"{'  ' * (depth + 1)}Refleksionsspørgsmål:\n")
+        for question in item.reflection_questions:
+            out.write(f"{'  ' * (depth + 2)}? {question}\n")
 
     for item in agenda.items:
         item_line(item, 1)
 
 
 def _show_runbook(runbook: Runbook, out: TextIO) -> None:
-    out.write(f"Drejebog: {runbook.title} ({len(runbook.tasks)} opgaver)\n")
+    count = len(runbook.tasks)
+    out.write(f"Drejebog: {runbook.title} ({count} {'opgave' if count == 1 else 'opgaver'})\n")
     for task in runbook.tasks:
         deadline = task.deadline.label if task.deadline else ""
         out.write(f"  {task.phase.label:<12} {deadline:<14} {task.owner.label:<20} {task.title}\n")
+        for point in task.checklist:
+            out.write(f"{'':<51}  □ {point}\n")
 
 
 def _show_questionnaire(questionnaire: Questionnaire, out: TextIO) -> None:
@@ -526,6 +688,33 @@ def _show_questionnaire(questionnaire: Questionnaire, out: TextIO) -> None:
         for question in section.questions:
             extra = f" (vises hvis {question.show_if.question})" if question.show_if else ""
             out.write(f"    {question.code}: {question.text} [{question.kind.label}]{extra}\n")
+
+
+def _show_plan(plan: RunbookPlan, out: TextIO) -> None:
+    from klyngepakke.danish import format_date, format_time
+    from klyngepakke.model import Phase
+
+    start, end = plan.meeting_start, plan.meeting_end
+    out.write(f"{plan.runbook_title}\n")
+    out.write(
+        f"Mødet: {format_date(start.date(), weekday=True)} kl. "
+        f"{format_time(start)}-{format_time(end)}\n"
+    )
+    if plan.ordered is not None:
+        out.write(f"Bestilt: {format_date(plan.ordered, weekday=True)}\n")
+    width = max((len(p.task.owner.label) for p in plan.tasks), default=0)
+    for phase in Phase:
+        tasks = plan.phase(phase)
+        if not tasks:
+            continue
+        out.write(f"\n{phase.label}\n")
+        for planned in tasks:
+            when = format_date(planned.due, weekday=True) if planned.due else "uden frist"
+            moved = ""
+            if planned.moved and planned.nominal is not None:
+                moved = f" (flyttet fra {format_date(planned.nominal)}: {planned.moved_because})"
+            owner = planned.task.owner.label.ljust(width)
+            out.write(f"  {when:<28} {owner}  {planned.task.title}{moved}\n")
 
 
 def _show_meeting(meeting: Meeting, out: TextIO) -> None:

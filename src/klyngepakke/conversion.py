@@ -41,6 +41,7 @@ from cattrs.gen import make_dict_structure_fn
 from klyngepakke import model
 from klyngepakke.errors import DocumentError, ModelError, PathPart, Problem
 from klyngepakke.fileio import atomic_write_text
+from klyngepakke.planning import RunbookPlan
 
 __all__ = [
     "DOCUMENT_KINDS",
@@ -72,6 +73,7 @@ DOCUMENT_KINDS: Final[dict[str, type[Any]]] = {
     "cluster": model.Cluster,
     "service_code": model.ServiceCode,
     "metric_definition": model.MetricDefinition,
+    "runbook_plan": RunbookPlan,
 }
 """Every top-level object a file can hold, by the ``document`` written in the file."""
 

@@ -38,6 +38,32 @@ class TextSection(Checked):
     heading: str
     body: str
 
+    def blocks(self) -> list[str | tuple[str, ...]]:
+        """The body in order: paragraphs as text, bullet lists as tuples of items.
+
+        Lines of one paragraph or one bullet item are joined with a space, so authors may
+        wrap long text in the file.
+        """
+        blocks: list[str | tuple[str, ...]] = []
+        for chunk in self.body.strip().split("\n\n"):
+            paragraph: list[str] = []
+            items: list[str] = []
+            for line in (line.strip() for line in chunk.splitlines()):
+                if line.startswith("- "):
+                    if paragraph:
+                        blocks.append(" ".join(paragraph))
+                        paragraph = []
+                    items.append(line[2:].strip())
+                elif items and line:
+                    items[-1] = f"{items[-1]} {line}"
+                elif line:
+                    paragraph.append(line)
+            if paragraph:
+                blocks.append(" ".join(paragraph))
+            if items:
+                blocks.append(tuple(items))
+        return blocks
+
     def _check(self) -> Iterator[Problem]:
         yield from text_problems(self.heading, "heading")
         yield from text_problems(self.body, "body")
