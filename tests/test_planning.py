@@ -319,3 +319,49 @@ def test_cli_plan_needs_a_package(tmp_path, capsys):
 def test_cli_plan_in_the_past_exits_1(package_file, capsys):
     assert main(["plan", str(package_file), "--meeting", "2001-01-02T16:30"]) == 1
     assert "is in the past" in capsys.readouterr().err
+
+
+def test_meeting_id_defaults_to_topic_and_start_and_can_be_given() -> None:
+    meeting = dt.datetime(2027, 3, 11, 16, 0)
+    assert plan_runbook(package(), meeting, today=TODAY).meeting_id == "akut-20270311T1600"
+    given = plan_runbook(package(), meeting, meeting_id="nord-akut", today=TODAY)
+    assert given.meeting_id == "nord-akut"
+    with pytest.raises(PlanningError, match="must not be empty"):
+        plan_runbook(package(), meeting, meeting_id=" ", today=TODAY)
+
+
+def test_cli_plan_id_and_existing_ics_checked_before_planning(package_file, tmp_path, capsys):
+    assert (
+        main(["plan", str(package_file), "--meeting", "2030-01-02T16:30", "--id", "nord", "--json"])
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["meeting_id"] == "nord"
+    existing = tmp_path / "plan.ics"
+    existing.write_text("mine", encoding="utf-8")
+    assert (
+        main(["plan", str(package_file), "--meeting", "2030-01-02T16:30", "--ics", str(existing)])
+        == 1
+    )
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing printed before the refusal
+    assert "plan.ics: already exists; use --force" in captured.err
+    assert existing.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("yes", True), ("JA", True), (" on ", True), ("nej", False), ("", False)],
+)
+def test_option_flag(value, expected):
+    from klyngepakke.exporters import option_flag
+
+    assert option_flag({"x": value}, "x") is expected
+    assert option_flag({}, "x", default=True) is True
+
+
+def test_option_flag_rejects_other_words():
+    from klyngepakke.errors import ExportError
+    from klyngepakke.exporters import option_flag
+
+    with pytest.raises(ExportError, match="option x='måske' is not yes or no"):
+        option_flag({"x": "måske"}, "x")

@@ -177,6 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--ordered", metavar="DATE", help="when the package was ordered, e.g. 2027-01-05"
     )
     plan.add_argument(
+        "--id",
+        dest="meeting_id",
+        metavar="ID",
+        help="a stable name for this meeting, e.g. 'klynge-nord-akut-2027'; keeps calendar "
+        "entries the same when the meeting moves (default: topic and start time)",
+    )
+    plan.add_argument(
         "--ics",
         type=Path,
         metavar="PATH",
@@ -436,7 +443,11 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     ordered = None
     if args.ordered is not None:
         ordered = _parse_arg(dt.date.fromisoformat, args.ordered, "--ordered", "2027-01-05")
-    plan = plan_runbook(obj, meeting, ordered=ordered)
+    if args.ics is not None and args.ics.exists() and not args.force:
+        from klyngepakke.errors import OutputExistsError
+
+        raise OutputExistsError(f"{args.ics}: already exists; use --force to replace it")
+    plan = plan_runbook(obj, meeting, ordered=ordered, meeting_id=args.meeting_id)
     if args.json:
         out.write(dumps(plan, "json"))
     else:

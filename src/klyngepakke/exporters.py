@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-__all__ = ["Exporter"]
+__all__ = ["Exporter", "option_flag"]
+
+_YES = frozenset({"yes", "ja", "true", "1", "on"})
+_NO = frozenset({"no", "nej", "false", "0", "off", ""})
 
 
 class Exporter(abc.ABC):
@@ -32,3 +35,17 @@ class Exporter(abc.ABC):
     @abc.abstractmethod
     def export(self, obj: Any, destination: Path, options: Mapping[str, str]) -> None:
         """Write ``obj`` to the file ``destination``."""
+
+
+def option_flag(options: Mapping[str, str], name: str, *, default: bool = False) -> bool:
+    """Read a yes/no exporter option (``yes``/``ja``/``true``/``1``/``on`` or the opposites)."""
+    if name not in options:
+        return default
+    value = options[name].strip().lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    from klyngepakke.errors import ExportError
+
+    raise ExportError(f"option {name}={options[name]!r} is not yes or no")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,12 +28,9 @@ def atomic_output(path: str | Path, *, force: bool = False) -> Iterator[Path]:
         raise OutputExistsError(f"{path}: already exists; use --force to replace it")
     if not path.parent.is_dir():
         raise OutputExistsError(f"{path.parent}: no such folder")
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    temporary = Path(name)
-    # mkstemp makes the file private (0600); give it the mode a plain open() would, or
-    # keep the mode of the file it replaces.
-    temporary.chmod(path.stat().st_mode & 0o7777 if path.exists() else _default_mode())
+    temporary = _create_temporary(path)
+    if path.exists():  # keep the mode of the file being replaced
+        temporary.chmod(path.stat().st_mode & 0o7777)
     try:
         yield temporary
         _commit(temporary, path, force=force)
@@ -41,10 +38,19 @@ def atomic_output(path: str | Path, *, force: bool = False) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+def _create_temporary(path: Path) -> Path:
+    """A new empty file beside ``path``, created with the mode a plain ``open()`` gives.
+
+    ``tempfile.mkstemp`` would make it private (0600), and the renamed output with it.
+    """
+    for _ in range(100):
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return temporary
+    raise FileExistsError(f"{path.parent}: cannot create a temporary file")  # pragma: no cover
 
 
 def _commit(temporary: Path, path: Path, *, force: bool) -> None:

@@ -59,11 +59,16 @@ class PlannedTask:
 
 @attrs.frozen
 class RunbookPlan:
-    """A runbook for one meeting, with dates, in the order of the runbook."""
+    """A runbook for one meeting, with dates, in the order of the runbook.
+
+    ``meeting_id`` names the meeting for other systems (calendar UIDs): it stays the same
+    when the meeting is moved, and differs between clusters meeting at the same time.
+    """
 
     topic: str
     package_title: str
     runbook_title: str
+    meeting_id: str
     meeting_start: dt.datetime
     meeting_end: dt.datetime
     tasks: tuple[PlannedTask, ...]
@@ -124,6 +129,7 @@ def plan_runbook(
     meeting_start: dt.datetime,
     *,
     ordered: dt.date | None = None,
+    meeting_id: str | None = None,
     today: dt.date | None = None,
     holidays: HolidayLookup | None = None,
 ) -> RunbookPlan:
@@ -131,12 +137,15 @@ def plan_runbook(
 
     A naive ``meeting_start`` is Danish local time. ``ordered`` is when the package was
     ordered; deadlines it has already passed become warnings. A meeting before ``today`` is a
-    :class:`PlanningError`.
+    :class:`PlanningError`. ``meeting_id`` defaults to the topic and the start time; give
+    your own (e.g. cluster and topic) to keep it when the meeting moves.
     """
     if package.runbook is None:
         raise PlanningError(f"the package {package.topic!r} has no runbook to plan")
     start = meeting_start if meeting_start.tzinfo else meeting_start.replace(tzinfo=COPENHAGEN)
     start = start.astimezone(COPENHAGEN)
+    if meeting_id is not None and not meeting_id.strip():
+        raise PlanningError("the meeting id must not be empty")
     meeting_day = start.date()
     today = today or dt.datetime.now(COPENHAGEN).date()
     if meeting_day < today:
@@ -162,6 +171,7 @@ def plan_runbook(
         topic=package.topic,
         package_title=package.title,
         runbook_title=package.runbook.title,
+        meeting_id=meeting_id or f"{package.topic}-{start:%Y%m%dT%H%M}",
         meeting_start=start,
         meeting_end=end,
         tasks=planned,

@@ -298,10 +298,9 @@ def test_uids_are_stable_across_runs_and_unique(plan: RunbookPlan) -> None:
 
 def test_uids_follow_the_documented_recipe(plan: RunbookPlan) -> None:
     calendar = icalendar.Calendar.from_ical(runbook_calendar(plan, deadline_events=False))
-    start = "2030-03-11T16:00:00+01:00"
-    assert plan.meeting_start.isoformat() == start
+    assert plan.meeting_id == "proeveemne-20300311T1600"
     todo = todos_by_summary(calendar)["Bestil klyngepakken"]
-    expected = uuid.uuid5(UID_NAMESPACE, f"proeveemne/{start}/todo/bestil")
+    expected = uuid.uuid5(UID_NAMESPACE, "proeveemne-20300311T1600/todo/bestil")
     assert str(todo["UID"]) == f"{expected}@klyngepakke"
     # The namespace is frozen: changing it would duplicate every calendar imported before.
     assert uuid.uuid5(uuid.NAMESPACE_URL, "https://kiap.dk/klyngepakke/calendar") == UID_NAMESPACE
@@ -453,3 +452,25 @@ def test_exporter_loads_through_the_installed_entry_point() -> None:
     registry = PluginRegistry(strict=True)
     registry.load_entry_points(disabled=set(), allowed={"calendar"})
     assert registry.exporters()["ics"].plugin == "calendar"
+
+
+def test_a_moved_meeting_with_the_same_id_keeps_its_uids(package: ClusterPackage) -> None:
+    def plan_for(start: dt.datetime, meeting_id: str) -> RunbookPlan:
+        return plan_runbook(
+            package,
+            start,
+            meeting_id=meeting_id,
+            today=dt.date(2030, 1, 1),
+            holidays=fixed_holidays,
+        )
+
+    first = plan_for(MEETING, "klynge-nord-akut")
+    moved = plan_for(MEETING + dt.timedelta(days=7), "klynge-nord-akut")
+    other_cluster = plan_for(MEETING, "klynge-syd-akut")
+
+    def uids(plan: RunbookPlan) -> list[str]:
+        calendar = icalendar.Calendar.from_ical(runbook_calendar(plan, deadline_events=True))
+        return sorted(str(c["UID"]) for c in calendar.walk() if "UID" in c)
+
+    assert uids(first) == uids(moved)
+    assert not set(uids(first)) & set(uids(other_cluster))

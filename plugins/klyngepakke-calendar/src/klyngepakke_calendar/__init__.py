@@ -11,15 +11,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from klyngepakke.errors import ExportError
-from klyngepakke.exporters import Exporter
+from klyngepakke.exporters import Exporter, option_flag
 from klyngepakke.hookspecs import hookimpl
 from klyngepakke.planning import RunbookPlan
 
 __all__ = ["IcsExporter", "register_exporters"]
-
-_YES = frozenset({"yes", "true", "1", "on", "ja"})
-_NO = frozenset({"no", "false", "0", "off", "nej", ""})
 
 
 class IcsExporter(Exporter):
@@ -37,17 +33,8 @@ class IcsExporter(Exporter):
         """Write the plan ``obj`` as a UTF-8 ``.ics`` file."""
         from klyngepakke_calendar._runbook_calendar import runbook_calendar
 
-        deadline_events = _flag(options, "deadline_events")
+        deadline_events = option_flag(options, "deadline_events")
         destination.write_bytes(runbook_calendar(obj, deadline_events=deadline_events))
-
-
-def _flag(options: Mapping[str, str], name: str) -> bool:
-    value = options.get(name, "no").strip().lower()
-    if value in _YES:
-        return True
-    if value in _NO:
-        return False
-    raise ExportError(f"the 'ics' option {name}={options[name]!r} is not yes or no")
 
 
 @hookimpl

@@ -30,9 +30,10 @@ def runbook_uid(plan: RunbookPlan, kind: str, task_id: str = "") -> str:
     """The UID of one entry of ``plan``'s calendar.
 
     ``kind`` is ``"meeting"``, ``"todo"`` or ``"deadline"``; the name hashed is
-    ``topic/meeting-start/kind/task-id`` (no task id for the meeting).
+    ``meeting-id/kind/task-id`` (no task id for the meeting), so the entries keep their
+    UIDs when the meeting moves but keeps its id.
     """
-    parts = [plan.topic, plan.meeting_start.isoformat(), kind]
+    parts = [plan.meeting_id, kind]
     return stable_uid(*parts, task_id) if task_id else stable_uid(*parts)
 
 
