@@ -247,8 +247,9 @@ provenances = st.one_of(
 
 
 @st.composite
-def options(draw: st.DrawFn, scale: bool) -> tuple[Option, ...]:
+def options(draw: st.DrawFn, scale: bool, multiple: bool = False) -> tuple[Option, ...]:
     option_codes = draw(st.lists(codes, min_size=2, max_size=4, unique=True))
+    off_scale = scale and len(option_codes) > 2 and draw(st.booleans())
     if scale:
         values: list[int | None] = [
             *sorted(
@@ -262,10 +263,18 @@ def options(draw: st.DrawFn, scale: bool) -> tuple[Option, ...]:
                 )
             )
         ]
+        if off_scale:  # a trailing "ved ikke" without a value
+            values[-1] = None
     else:
         values = [draw(optional(st.integers(-5, 10))) for _ in option_codes]
     return tuple(
-        Option(code, draw(required_texts), value, draw(provenances))
+        Option(
+            code,
+            draw(required_texts),
+            value,
+            draw(provenances),
+            exclusive=multiple and draw(st.booleans()),
+        )
         for code, value in zip(option_codes, values, strict=True)
     )
 
@@ -304,7 +313,11 @@ def questionnaires(draw: st.DrawFn) -> Questionnaire:
                 next(question_codes),
                 draw(required_texts),
                 kind,
-                options=draw(options(kind is QuestionKind.SCALE)) if kind.has_options else (),
+                options=(
+                    draw(options(kind is QuestionKind.SCALE, kind is QuestionKind.MULTIPLE_CHOICE))
+                    if kind.has_options
+                    else ()
+                ),
                 required=kind is not QuestionKind.NOTE and draw(st.booleans()),
                 show_if=show_if,
                 help=draw(texts),

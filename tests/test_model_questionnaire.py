@@ -164,10 +164,49 @@ def test_option_codes_are_unique() -> None:
     )
 
 
-def test_scale_options_need_values() -> None:
+def test_scale_needs_two_points_with_values() -> None:
     with pytest.raises(ModelError) as info:
         question("q1", SCALE, options=(Option("a", "Lidt", 1), Option("b", "Meget")))
-    assert info.value.problems == (Problem(("options",), "every option of a scale needs a value"),)
+    assert info.value.problems == (
+        Problem(("options",), "a scale needs at least two options with a value"),
+    )
+
+
+def test_scale_may_end_with_an_answer_off_the_scale() -> None:
+    scale = question(
+        "q1",
+        SCALE,
+        options=(Option("a", "Lidt", 1), Option("b", "Meget", 2), Option("vi", "Ved ikke")),
+    )
+    assert [o.on_scale for o in scale.options] == [True, True, False]
+
+
+def test_answers_off_the_scale_come_after_it() -> None:
+    with pytest.raises(ModelError) as info:
+        question(
+            "q1",
+            SCALE,
+            options=(Option("a", "Lidt", 1), Option("vi", "Ved ikke"), Option("b", "Meget", 2)),
+        )
+    assert info.value.problems == (
+        Problem(
+            ("options", 1, "value"),
+            "options off the scale (without a value, like 'ved ikke') come after the scale",
+        ),
+    )
+
+
+def test_only_multiple_choice_options_are_exclusive() -> None:
+    none = Option("ingen", "Nej, ingen", exclusive=True)
+    assert question("q1", QuestionKind.MULTIPLE_CHOICE, options=(Option("a", "A"), none))
+    with pytest.raises(ModelError) as info:
+        question("q1", QuestionKind.SINGLE_CHOICE, options=(Option("a", "A"), none))
+    assert info.value.problems == (
+        Problem(
+            ("options", 1, "exclusive"),
+            "only options of a multiple_choice question can be exclusive, not single_choice",
+        ),
+    )
 
 
 @pytest.mark.parametrize("values", [[1, 3, 2], [1, 1, 2], [3, 2, 1]])

@@ -75,12 +75,23 @@ STANDARD = Provenance()
 
 @attrs.frozen
 class Option(Checked):
-    """A possible answer; ``value`` orders the options of a scale."""
+    """A possible answer.
+
+    ``value`` places the option on a scale; a scale option without one (such as "ved ikke")
+    is an answer off the scale and is left out of averages. ``exclusive`` marks an option of
+    a multiple-choice question that rules out the others ("Nej, ingen").
+    """
 
     code: str
     label: str
     value: int | None = None
     provenance: Provenance = STANDARD
+    exclusive: bool = False
+
+    @property
+    def on_scale(self) -> bool:
+        """Whether the option is a point on its question's scale."""
+        return self.value is not None
 
     def _check(self) -> Iterator[Problem]:
         yield from code_problems(self.code, "code")
@@ -141,12 +152,28 @@ class Question(Checked):
         yield from unique_problems(
             ((("options", i, "code"), o.code) for i, o in enumerate(self.options)), "option code"
         )
-        if self.kind is QuestionKind.SCALE:
-            values = [o.value for o in self.options]
-            if None in values:
-                yield Problem(("options",), "every option of a scale needs a value")
-            elif values != sorted(values) or len(set(values)) != len(values):  # type: ignore[type-var]
-                yield Problem(("options",), f"scale values must strictly increase, got {values}")
+        if self.kind is QuestionKind.SCALE and len(self.options) >= 2:
+            yield from self._scale_problems()
+        for index, option in enumerate(self.options):
+            if option.exclusive and self.kind is not QuestionKind.MULTIPLE_CHOICE:
+                yield Problem(
+                    ("options", index, "exclusive"),
+                    "only options of a multiple_choice question can be exclusive, "
+                    f"not {self.kind.value}",
+                )
+
+    def _scale_problems(self) -> Iterator[Problem]:
+        values = [o.value for o in self.options if o.value is not None]
+        first_off_scale = next((i for i, o in enumerate(self.options) if o.value is None), None)
+        if len(values) < 2:
+            yield Problem(("options",), "a scale needs at least two options with a value")
+        elif values != sorted(values) or len(set(values)) != len(values):
+            yield Problem(("options",), f"scale values must strictly increase, got {values}")
+        if first_off_scale is not None and first_off_scale < len(values):
+            yield Problem(
+                ("options", first_off_scale, "value"),
+                "options off the scale (without a value, like 'ved ikke') come after the scale",
+            )
 
 
 @attrs.frozen
