@@ -119,6 +119,26 @@ def demo(session: nox.Session) -> None:
         "klyngepakke", "export", "akutfunktioner", "--format", "yaml", "-o", str(output), "--force"
     )
     session.run("klyngepakke", "validate", str(output))
+    calendar = output.with_suffix(".ics")
+    session.run(
+        "klyngepakke",
+        "plan",
+        "akutfunktioner",
+        "--meeting",
+        "2030-03-11T16:00",
+        "--ics",
+        str(calendar),
+        "--deadline-events",
+        "--force",
+    )
+    # A topic is a plugin: uninstalling it removes the topic and nothing else.
+    session.run("python", "-m", "pip", "uninstall", "--yes", "klyngepakke-akutfunktioner")
+    topics = session.run("klyngepakke", "topics", "--json", silent=True)
+    if "akutfunktioner" in str(topics):
+        session.error("the akutfunktioner topic is still listed after uninstalling its plugin")
+    session.run("klyngepakke", "plugins")
+    session.run("klyngepakke", "validate", str(output))
+    session.run("klyngepakke", "plan", str(output), "--meeting", "2030-03-11T16:00")
 
 
 @nox.session
