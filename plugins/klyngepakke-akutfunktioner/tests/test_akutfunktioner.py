@@ -263,18 +263,22 @@ def test_five_point_scales_are_balanced_with_ved_ikke_outside_the_scale(
     rated = [q for q in questionnaire.questions() if any(o.value for o in q.options)]
     assert len(rated) >= 10
     for question in rated:
-        valued = [option for option in question.options if option.value is not None]
-        others = [option for option in question.options if option.value is None]
+        assert question.kind is QuestionKind.SCALE, question.code
+        valued = [option for option in question.options if option.on_scale]
+        others = [option for option in question.options if not option.on_scale]
         assert [option.value for option in valued] == [1, 2, 3, 4, 5], question.code
         assert [option.code for option in valued] == ["1", "2", "3", "4", "5"], question.code
         assert tuple(option.label for option in valued) in FIVE_POINT_LABELS, question.code
-        if question.kind is QuestionKind.SCALE:
-            assert not others, question.code
-        else:
-            assert question.kind is QuestionKind.SINGLE_CHOICE
-            assert [(o.code, o.label) for o in others] == [("ved_ikke", "Ved ikke")], question.code
-    with_ved_ikke = [q for q in rated if q.kind is QuestionKind.SINGLE_CHOICE]
+        assert others in ([], [o for o in question.options if o.code == "ved_ikke"]), question.code
+        assert question.options[-len(others) or len(question.options) :] == tuple(others)
+    with_ved_ikke = [q for q in rated if not q.options[-1].on_scale]
     assert len(with_ved_ikke) >= 8
+
+
+def test_none_and_dont_know_rule_out_other_answers(akut_package: ClusterPackage) -> None:
+    assert akut_package.questionnaire is not None
+    question = akut_package.questionnaire.question("patientgrupper_ikke_henvist")
+    assert [o.code for o in question.options if o.exclusive] == ["ingen", "ved_ikke"]
 
 
 def test_referral_frequency_question(akut_package: ClusterPackage) -> None:
