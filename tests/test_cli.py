@@ -288,6 +288,7 @@ def test_show_questionnaire_file(package, tmp_path, capsys):
         "Spørgeskema: Samarbejdet med kommunen (3 spørgsmål)\n"
         "  Om praksis\n"
         "    aftale: Har I en fast aftale? [Ét svar]\n"
+        "      Svar: Ja · Nej\n"
         "    hvilken: Hvilken aftale? [Fritekst] (vises hvis aftale)\n"
         "    laeger: Antal læger [Tal]\n"
     )

@@ -280,9 +280,7 @@ def test_cli_plan_warns_on_stderr(package_file, capsys):
         == 0
     )
     err = capsys.readouterr().err
-    assert err.startswith(
-        "klyngepakke: advarsel: Pakken er bestilt 1. december 2029, 24 dage efter"
-    )
+    assert err.startswith("klyngepakke: warning: Pakken er bestilt 1. december 2029, 24 dage efter")
 
 
 def test_cli_plan_json(package_file, capsys):
@@ -297,7 +295,7 @@ def test_cli_plan_json(package_file, capsys):
     [
         (["--meeting", "11/3/2027"], "--meeting '11/3/2027' is not like 2027-03-11T16:00"),
         (["--meeting", "2030-01-02T16:30", "--ordered", "snart"], "--ordered 'snart' is not like"),
-        (["--meeting", "2030-01-02T16:30", "--ics", "x.ics"], "pip install klyngepakke-calendar"),
+        (["--meeting", "2030-01-02"], "--meeting '2030-01-02' needs the start time too"),
     ],
 )
 def test_cli_plan_usage_errors(package_file, capsys, args, message):
@@ -365,3 +363,29 @@ def test_option_flag_rejects_other_words():
 
     with pytest.raises(ExportError, match="option x='måske' is not yes or no"):
         option_flag({"x": "måske"}, "x")
+
+
+def test_cli_plan_ics_without_the_calendar_plugin_is_a_missing_install(package_file, capsys):
+    assert main(["plan", str(package_file), "--meeting", "2030-01-02T16:30", "--ics", "x.ics"]) == 1
+    assert "pip install klyngepakke-calendar" in capsys.readouterr().err
+
+
+def test_after_meeting_deadline_never_moves_before_the_meeting() -> None:
+    notes = Task(
+        "notes", "Send referat", Phase.AFTER, Role.MINUTE_TAKER, deadline=deadline(1, TimeUnit.DAYS)
+    )
+    # Friday 5 March 2027: one day after is a Saturday; the day before would be the meeting.
+    plan = plan_runbook(package((notes,)), dt.datetime(2027, 3, 5, 16), today=TODAY)
+    planned = plan.tasks[0]
+    assert (planned.nominal, planned.due, planned.moved_because) == (
+        dt.date(2027, 3, 6),
+        dt.date(2027, 3, 8),
+        "lørdag",
+    )
+
+
+def test_deadlines_already_past_today_are_warned_about() -> None:
+    plan = plan_runbook(package(), dt.datetime(2026, 12, 10, 16), today=TODAY)
+    assert plan.warnings[-1] == (
+        "Disse frister er allerede overskredet: »Bestil pakken« (15. oktober 2026)."
+    )

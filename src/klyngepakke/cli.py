@@ -358,6 +358,7 @@ def _cmd_exporters(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     from klyngepakke import model
+    from klyngepakke.planning import RunbookPlan
 
     obj = _resolve(args.source)
     if isinstance(obj, model.ClusterPackage):
@@ -368,6 +369,8 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
         _show_runbook(obj, out)
     elif isinstance(obj, model.Questionnaire):
         _show_questionnaire(obj, out)
+    elif isinstance(obj, RunbookPlan):
+        _show_plan(obj, out)
     elif isinstance(obj, model.Meeting):
         _show_meeting(obj, out)
     else:
@@ -440,6 +443,10 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     if not isinstance(obj, model.ClusterPackage):
         raise UsageError(f"{args.source} is a {type(obj).__name__}, not a cluster package")
     meeting = _parse_arg(dt.datetime.fromisoformat, args.meeting, "--meeting", "2027-03-11T16:00")
+    if "T" not in args.meeting.upper() and " " not in args.meeting.strip():
+        raise UsageError(
+            f"--meeting {args.meeting!r} needs the start time too, e.g. {args.meeting}T16:00"
+        )
     ordered = None
     if args.ordered is not None:
         ordered = _parse_arg(dt.date.fromisoformat, args.ordered, "--ordered", "2027-01-05")
@@ -453,7 +460,7 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     else:
         _show_plan(plan, out)
     for warning in plan.warnings:
-        print(f"klyngepakke: advarsel: {warning}", file=sys.stderr)
+        print(f"klyngepakke: warning: {warning}", file=sys.stderr)
     if args.ics is not None:
         from klyngepakke.api import export
         from klyngepakke.errors import UnknownNameError
@@ -464,7 +471,9 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
         except UnknownNameError as exc:
             if exc.name != "ics":
                 raise
-            raise UsageError(
+            from klyngepakke.errors import PluginError
+
+            raise PluginError(
                 "--ics needs the calendar plugin: pip install klyngepakke-calendar "
                 "(plugins/klyngepakke-calendar in the source tree)"
             ) from None
@@ -581,6 +590,8 @@ def _show_package(package: ClusterPackage, out: TextIO) -> None:
         for material in package.materials:
             link = f" <{material.url}>" if material.url else ""
             out.write(f"  • {material.title}{link}\n")
+            if material.description:
+                _show_text(material.description, out, indent="    ")
     if package.data_sources:
         out.write("\nDatakilder\n")
         for source in package.data_sources:
@@ -593,16 +604,17 @@ def _show_package(package: ClusterPackage, out: TextIO) -> None:
         limits = "; ".join(
             f"højst {limit.max_count} gange pr. {limit.per.label}" for limit in service.limits
         )
-        out.write(
-            f"\nYdelse {service.code} – {service.name}{price}" + (f"; {limits}" if limits else "")
-        )
         out.write("\n")
+        _show_text(
+            f"Ydelse {service.code} – {service.name}{price}" + (f"; {limits}" if limits else ""),
+            out,
+            indent="",
+        )
     for metric in package.metrics:
         codes = ", ".join(metric.service_codes)
-        out.write(
-            f"  Opgørelse: {metric.title} (ydelse {codes} pr. {metric.per} "
-            f"{metric.denominator.label}, {metric.period_months} måneder)\n"
-        )
+        unit = f"pr. {metric.per} {metric.denominator.label}"
+        what = f"ydelse {codes}" if unit in metric.title else f"ydelse {codes} {unit}"
+        out.write(f"  Opgørelse: {metric.title} ({what}, {metric.period_months} måneder)\n")
     out.write("\n")
     _show_agenda(package.programme, out, heading="Program")
     if package.runbook is not None:
@@ -687,8 +699,10 @@ def _show_runbook(runbook: Runbook, out: TextIO) -> None:
     for task in runbook.tasks:
         deadline = task.deadline.label if task.deadline else ""
         out.write(f"  {task.phase.label:<12} {deadline:<14} {task.owner.label:<20} {task.title}\n")
+        if task.description:
+            _show_text(task.description, out, indent=" " * 6)
         for point in task.checklist:
-            out.write(f"{'':<51}  □ {point}\n")
+            _show_text(point, out, indent=" " * 8, first=" " * 6 + "□ ")
 
 
 def _show_questionnaire(questionnaire: Questionnaire, out: TextIO) -> None:
@@ -698,7 +712,11 @@ def _show_questionnaire(questionnaire: Questionnaire, out: TextIO) -> None:
         out.write(f"  {section.title}\n")
         for question in section.questions:
             extra = f" (vises hvis {question.show_if.question})" if question.show_if else ""
-            out.write(f"    {question.code}: {question.text} [{question.kind.label}]{extra}\n")
+            line = f"{question.code}: {' '.join(question.text.split())} [{question.kind.label}]"
+            _show_text(line + extra, out, indent="      ", first="    ")
+            if question.options:
+                answers = " · ".join(option.label for option in question.options)
+                _show_text(f"Svar: {answers}", out, indent="        ", first="      ")
 
 
 def _show_plan(plan: RunbookPlan, out: TextIO) -> None:

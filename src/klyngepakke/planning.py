@@ -25,6 +25,7 @@ __all__ = [
     "RunbookPlan",
     "danish_holidays",
     "plan_runbook",
+    "working_day_on_or_before",
 ]
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -164,9 +165,15 @@ def plan_runbook(
     dated = [d for d in nominal.values() if d is not None]
     years = range(min([meeting_day, *dated]).year, max([meeting_day, *dated]).year + 1)
     holiday = holidays or danish_holidays(years)
-    planned = tuple(_plan_task(task, nominal[task.id], holiday) for task in package.runbook.tasks)
+    planned = tuple(
+        _plan_task(task, nominal[task.id], holiday, meeting_day) for task in package.runbook.tasks
+    )
     end = start + dt.timedelta(minutes=package.meeting_minutes)
-    warnings = [*_meeting_day_warnings(meeting_day, holiday), *_order_warnings(planned, ordered)]
+    warnings = [
+        *_meeting_day_warnings(meeting_day, holiday),
+        *_order_warnings(planned, ordered),
+        *_overdue_warnings(planned, today),
+    ]
     return RunbookPlan(
         topic=package.topic,
         package_title=package.title,
@@ -180,12 +187,19 @@ def plan_runbook(
     )
 
 
-def _plan_task(task: Task, nominal: dt.date | None, holiday: HolidayLookup) -> PlannedTask:
+def _plan_task(
+    task: Task, nominal: dt.date | None, holiday: HolidayLookup, meeting_day: dt.date
+) -> PlannedTask:
     if nominal is None:
         return PlannedTask(task, None)
     if task.phase is Phase.DURING:
         return PlannedTask(task, nominal, nominal)
     due, reason = working_day_on_or_before(nominal, holiday)
+    if task.phase is Phase.AFTER and due <= meeting_day < nominal:
+        # Moving back would put an after-meeting task on or before the meeting: move forward.
+        due = nominal
+        while _not_working(due, holiday):
+            due += dt.timedelta(days=1)
     return PlannedTask(task, due, nominal, reason if due != nominal else "")
 
 
@@ -214,3 +228,10 @@ def _order_warnings(planned: tuple[PlannedTask, ...], ordered: dt.date | None) -
     if others:
         titles = ", ".join(f"»{p.task.title}«" for p in others)
         yield f"Disse frister lå også før bestillingen og kan ikke nås som planlagt: {titles}."
+
+
+def _overdue_warnings(planned: tuple[PlannedTask, ...], today: dt.date) -> Iterator[str]:
+    overdue = [p for p in planned if p.due is not None and p.due < today]
+    if overdue:
+        listed = ", ".join(f"»{p.task.title}« ({format_date(p.due)})" for p in overdue if p.due)
+        yield f"Disse frister er allerede overskredet: {listed}."
