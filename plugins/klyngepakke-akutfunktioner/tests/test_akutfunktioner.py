@@ -352,3 +352,33 @@ def test_topic_loads_through_the_installed_entry_point() -> None:
     registry.load_entry_points(disabled=set(), allowed={"akutfunktioner"})
     assert registry.topics()["akutfunktioner"].plugin == "akutfunktioner"
     assert registry.topic("akutfunktioner").package.meeting_minutes == 150
+
+
+def test_plan_for_the_monday_after_easter(akut_package: ClusterPackage) -> None:
+    from klyngepakke.model import Phase
+    from klyngepakke.planning import plan_runbook
+
+    # Monday 5 April 2027; a week before is Anden påskedag, with Langfredag and Skærtorsdag
+    # before it, so the pre-meeting moves to Wednesday 24 March.
+    plan = plan_runbook(akut_package, dt.datetime(2027, 4, 5, 16, 0), today=dt.date(2026, 11, 22))
+    due = {planned.task.id: planned for planned in plan.tasks}
+    assert due["order_package"].due == dt.date(2027, 2, 8)
+    assert due["pre_meeting"].due == dt.date(2027, 3, 24)
+    assert due["pre_meeting"].moved_because == "Anden påskedag"
+    assert due["final_deck"].due == dt.date(2027, 3, 22)
+    assert all(planned.due == dt.date(2027, 4, 5) for planned in plan.phase(Phase.DURING))
+    assert all(planned.due is not None for planned in plan.tasks)
+    assert plan.meeting_end.time() == dt.time(18, 30)
+
+
+def test_plan_for_early_january(akut_package: ClusterPackage) -> None:
+    from klyngepakke.planning import plan_runbook
+
+    # Tuesday 4 January 2028: a week before is Tuesday 28 December, a working day; two weeks
+    # before is Tuesday 21 December; the order deadline is Tuesday 9 November 2027.
+    plan = plan_runbook(akut_package, dt.datetime(2028, 1, 4, 16, 0), today=dt.date(2026, 11, 22))
+    due = {planned.task.id: planned.due for planned in plan.tasks}
+    assert due["pre_meeting"] == dt.date(2027, 12, 28)
+    assert due["final_deck"] == dt.date(2027, 12, 21)
+    assert due["order_package"] == dt.date(2027, 11, 9)
+    assert plan.warnings == ()
