@@ -13,7 +13,7 @@ import klyngepakke
 from klyngepakke import hookspecs
 from klyngepakke.hookspecs import hookimpl
 from klyngepakke.model import Questionnaire, ResponseSet
-from klyngepakke.platforms import QuestionnairePlatform
+from klyngepakke.platforms import QuestionnairePlatform, ResponseImport, collect_responses
 from klyngepakke.service_data import ServiceDataKind, ServiceDataReader
 from klyngepakke.testing import registered_plugins
 from klyngepakke.topics import Topic
@@ -115,9 +115,10 @@ class NullPlatform(QuestionnairePlatform):
 
     def export_questionnaire(self, questionnaire, destination, options):
         destination.write_text(questionnaire.title, encoding="utf-8")
+        return []
 
     def import_responses(self, source, questionnaire, options):
-        return ResponseSet(questionnaire.id, ())
+        return collect_responses(questionnaire, [], platform=self.name)
 
 
 def test_hook_register_questionnaire_platforms(package, tmp_path):
@@ -132,11 +133,10 @@ def test_hook_register_questionnaire_platforms(package, tmp_path):
         platform = klyngepakke.get_questionnaire_platform("nullplatform")
     assert platform is found.item
     questionnaire: Questionnaire = package.questionnaire
-    platform.export_questionnaire(questionnaire, tmp_path / "q.txt", {})
+    assert platform.export_questionnaire(questionnaire, tmp_path / "q.txt", {}) == []
     assert (tmp_path / "q.txt").read_text(encoding="utf-8") == "Samarbejdet med kommunen"
-    assert platform.import_responses(tmp_path / "q.txt", questionnaire, {}) == ResponseSet(
-        "samarbejde", ()
-    )
+    imported = platform.import_responses(tmp_path / "q.txt", questionnaire, {})
+    assert imported == ResponseImport(ResponseSet("samarbejde", (), platform="nullplatform"))
 
 
 class NullReader(ServiceDataReader):

@@ -20,7 +20,7 @@ from klyngepakke.errors import DocumentError, DuplicateNameError, PluginError, U
 from klyngepakke.exporters import Exporter
 from klyngepakke.hookspecs import hookimpl
 from klyngepakke.model import ClusterPackage, Questionnaire, Response, ResponseSet
-from klyngepakke.platforms import QuestionnairePlatform
+from klyngepakke.platforms import QuestionnairePlatform, RawRow, ResponseImport, collect_responses
 from klyngepakke.plugins import BrokenPlugin, PluginInfo, PluginRegistry, get_registry
 from klyngepakke.service_data import ServiceCount, ServiceDataKind, ServiceDataReader
 from klyngepakke.testing import registered_plugins
@@ -708,29 +708,30 @@ class CsvPlatform(QuestionnairePlatform):
 
     def export_questionnaire(
         self, questionnaire: Questionnaire, destination: Path, options: Mapping[str, str]
-    ) -> None:
+    ) -> list[str]:
         with destination.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["code", "text", "kind"])
             for question in questionnaire.questions():
                 writer.writerow([question.code, question.text, question.kind.value])
+        return []
 
     def import_responses(
         self, source: Path, questionnaire: Questionnaire, options: Mapping[str, str]
-    ) -> ResponseSet:
+    ) -> ResponseImport:
         numbers = {q.code for q in questionnaire.questions() if q.kind.value == "number"}
         with source.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
-        responses = []
-        for row in rows:
+        raw = []
+        for number, row in enumerate(rows, start=2):
             respondent = row.pop("respondent")
             answers: dict[str, Any] = {
                 code: (int(value) if code in numbers else value)
                 for code, value in row.items()
                 if value
             }
-            responses.append(Response(respondent, answers))
-        return ResponseSet(questionnaire.id, tuple(responses), platform=self.name)
+            raw.append(RawRow(number, respondent, answers))
+        return collect_responses(questionnaire, raw, platform=self.name)
 
 
 class CsvCountsReader(ServiceDataReader):
@@ -782,8 +783,9 @@ def test_questionnaire_platform_through_the_api(package, tmp_path):
     answers.write_text(
         "respondent,aftale,hvilken,laeger\nr1,ja,Akutteam,4\nr2,nej,,7\n", encoding="utf-8"
     )
-    responses = platform.import_responses(answers, questionnaire, {})
-    assert responses == ResponseSet(
+    imported = platform.import_responses(answers, questionnaire, {})
+    assert imported.skipped == ()
+    assert imported.responses == ResponseSet(
         "samarbejde",
         (
             Response("r1", {"aftale": "ja", "hvilken": "Akutteam", "laeger": 4}),
@@ -791,7 +793,7 @@ def test_questionnaire_platform_through_the_api(package, tmp_path):
         ),
         platform="csvplatform",
     )
-    assert responses.problems_against(questionnaire) == []
+    assert imported.responses.problems_against(questionnaire) == []
 
 
 def test_service_data_reader_through_the_api(tmp_path):

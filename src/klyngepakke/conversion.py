@@ -40,7 +40,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from klyngepakke import model
 from klyngepakke.errors import DocumentError, ModelError, PathPart, Problem
-from klyngepakke.fileio import atomic_write_text
+from klyngepakke.fileio import atomic_output, atomic_write_text
 from klyngepakke.planning import RunbookPlan
 
 __all__ = [
@@ -48,11 +48,13 @@ __all__ = [
     "FORMATS",
     "SCHEMA_VERSION",
     "Format",
+    "append_response",
     "dump",
     "dumps",
     "format_for_path",
     "from_data",
     "load",
+    "load_responses",
     "loads",
     "to_data",
 ]
@@ -528,3 +530,63 @@ def dump(obj: Any, path: str | Path, *, force: bool = False) -> Path:
     text = dumps(obj, format_for_path(path))
     atomic_write_text(path, text, force=force)
     return path
+
+
+# -- responses, one per line ----------------------------------------------------------------
+
+
+def append_response(path: str | Path, response: model.Response) -> None:
+    """Add one response as a JSON line to ``path``, atomically.
+
+    The file is rewritten to a temporary file and renamed, so an interruption leaves either
+    the old or the new file, never half a line.
+    """
+    path = Path(path)
+    line = json.dumps(_converter.unstructure(response), ensure_ascii=False, sort_keys=True)
+    existing = path.read_bytes() if path.exists() else b""
+    if existing and not existing.endswith(b"\n"):
+        existing += b"\n"
+    with atomic_output(path, force=True) as temporary:
+        temporary.write_bytes(existing + line.encode("utf-8") + b"\n")
+
+
+def load_responses(path: str | Path, questionnaire: str | None = None) -> model.ResponseSet:
+    """Read responses: a ``response_set`` document, or JSON lines.
+
+    JSON lines (``.jsonl``) hold one response per line, as :func:`append_response` writes
+    them. For JSON lines, ``questionnaire`` is the questionnaire id the set is for. Every bad line
+    is reported with its number; none is skipped silently.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".jsonl":
+        return load(path, model.ResponseSet)
+    if questionnaire is None:
+        raise TypeError("JSON lines hold no questionnaire id; pass questionnaire=")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(str(path), [Problem((), f"cannot read: {exc}")]) from None
+    responses: list[model.Response] = []
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            responses.append(_converter.structure(data, model.Response))
+        except json.JSONDecodeError as exc:
+            problems.append(Problem((), f"not valid JSON: {exc.msg}", number))
+        except (
+            ClassValidationError,
+            IterableValidationError,
+            ModelError,
+            TypeError,
+            ValueError,
+        ) as exc:
+            problems.extend(attrs.evolve(p, line=number) for p in _problems(exc, (), data))
+    if problems:
+        raise DocumentError(str(path), problems)
+    try:
+        return model.ResponseSet(questionnaire, tuple(responses))
+    except ModelError as exc:
+        raise DocumentError(str(path), list(exc.problems)) from None

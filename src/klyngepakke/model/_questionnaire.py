@@ -105,6 +105,13 @@ class Condition(Checked):
     question: str
     any_of: tuple[str, ...]
 
+    def is_met(self, answers: Mapping[str, Answer]) -> bool:
+        """Whether ``answers`` hold one of ``any_of`` for the condition's question."""
+        answer = answers.get(self.question)
+        if isinstance(answer, tuple | list):
+            return any(code in self.any_of for code in answer)
+        return answer in self.any_of
+
     def _check(self) -> Iterator[Problem]:
         yield from code_problems(self.question, "question")
         if not self.any_of:
@@ -214,6 +221,54 @@ class Questionnaire(Checked):
                 return question
         raise KeyError(code)
 
+    def shown(self, answers: Mapping[str, Answer]) -> list[Question]:
+        """The questions a respondent with ``answers`` is shown, in order.
+
+        A question is shown when it has no condition, or its condition is met and the
+        question the condition looks at was itself shown.
+        """
+        seen: set[str] = set()
+        shown: list[Question] = []
+        for question in self.questions():
+            condition = question.show_if
+            if condition is None or (condition.question in seen and condition.is_met(answers)):
+                seen.add(question.code)
+                shown.append(question)
+        return shown
+
+    def response_problems(self, response: Response) -> list[Problem]:
+        """What is wrong with one response, with paths relative to the response.
+
+        Unknown questions, answers that do not fit their question (unknown option codes,
+        wrong types, out of range), answers to questions the respondent was not shown, and
+        required questions left unanswered.
+        """
+        problems: list[Problem] = []
+        by_code = {q.code: q for q in self.questions()}
+        shown = {q.code for q in self.shown(response.answers)}
+        for code, answer in response.answers.items():
+            path = ("answers", code)
+            question = by_code.get(code)
+            if question is None:
+                problems.append(Problem(path, "not a question of the questionnaire"))
+            elif code not in shown:
+                condition = question.show_if
+                assert condition is not None
+                problems.append(
+                    Problem(
+                        path,
+                        f"answered, but not shown: it is asked only when {condition.question!r} "
+                        f"is {' or '.join(repr(c) for c in condition.any_of)}",
+                    )
+                )
+            elif message := _answer_problem(question, answer):
+                problems.append(Problem(path, message))
+        for code in shown:
+            question = by_code[code]
+            if question.required and _is_empty(response.answers.get(code)):
+                problems.append(Problem(("answers", code), "required, but not answered"))
+        return problems
+
     def _check(self) -> Iterator[Problem]:
         yield from code_problems(self.id, "id")
         yield from text_problems(self.title, "title")
@@ -285,7 +340,10 @@ class ResponseSet(Checked):
     platform: str = ""
 
     def problems_against(self, questionnaire: Questionnaire) -> list[Problem]:
-        """Answers that do not fit the questionnaire: unknown questions, options or types."""
+        """Every answer that does not fit ``questionnaire``.
+
+        See :meth:`Questionnaire.response_problems`; paths start at the response set.
+        """
         problems: list[Problem] = []
         if questionnaire.id != self.questionnaire:
             problems.append(
@@ -294,17 +352,11 @@ class ResponseSet(Checked):
                     f"responses are for {self.questionnaire!r}, not {questionnaire.id!r}",
                 )
             )
-        by_code = {q.code: q for q in questionnaire.questions()}
-        for r, response in enumerate(self.responses):
-            for code, answer in response.answers.items():
-                path = ("responses", r, "answers", code)
-                question = by_code.get(code)
-                if question is None:
-                    problems.append(Problem(path, "not a question of the questionnaire"))
-                    continue
-                message = _answer_problem(question, answer)
-                if message:
-                    problems.append(Problem(path, message))
+        for index, response in enumerate(self.responses):
+            problems.extend(
+                problem.prefixed("responses", index)
+                for problem in questionnaire.response_problems(response)
+            )
         return problems
 
     def _check(self) -> Iterator[Problem]:
@@ -313,6 +365,10 @@ class ResponseSet(Checked):
             ((("responses", i, "respondent"), r.respondent) for i, r in enumerate(self.responses)),
             "respondent",
         )
+
+
+def _is_empty(answer: Answer | None) -> bool:
+    return answer is None or (isinstance(answer, str | tuple | list) and not answer)
 
 
 def _answer_problem(question: Question, answer: Answer) -> str | None:
