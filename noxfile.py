@@ -73,6 +73,31 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def validators(session: nox.Session) -> None:
+    """Check exported questionnaires with the platforms' own validators (needs Java and Node.js).
+
+    Runs the tests marked ``external``: pyxform's ODK Validate (Java) for XLSForm, and
+    SurveyJS's survey-core in Node.js (npm packages are installed by the tests themselves).
+    """
+    for tool in ("java", "node", "npm"):
+        if shutil.which(tool) is None:
+            session.error(f"{tool} is not installed: the platform validators need Java and Node.js")
+    _install_editable(session, "test")
+    session.install("pyxform>=2.1")
+    plugin_tests = [f"{plugin}/tests" for plugin in PLUGINS if (ROOT / plugin / "tests").is_dir()]
+    session.run(
+        "pytest",
+        "--import-mode=importlib",
+        "-m",
+        "external",
+        "tests",
+        *plugin_tests,
+        *session.posargs,
+        success_codes=[0, 5],
+    )
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """Check code style and formatting with ruff."""
     session.install(*_group("lint"))

@@ -56,6 +56,7 @@ __all__ = [
     "load",
     "load_responses",
     "loads",
+    "response_lines",
     "to_data",
 ]
 
@@ -535,6 +536,16 @@ def dump(obj: Any, path: str | Path, *, force: bool = False) -> Path:
 # -- responses, one per line ----------------------------------------------------------------
 
 
+def _response_line(response: model.Response) -> str:
+    data = _converter.unstructure(response)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def response_lines(responses: model.ResponseSet) -> str:
+    """All responses as JSON lines, the format :func:`load_responses` reads."""
+    return "".join(_response_line(response) for response in responses.responses)
+
+
 def append_response(path: str | Path, response: model.Response) -> None:
     """Add one response as a JSON line to ``path``, atomically.
 
@@ -542,12 +553,11 @@ def append_response(path: str | Path, response: model.Response) -> None:
     the old or the new file, never half a line.
     """
     path = Path(path)
-    line = json.dumps(_converter.unstructure(response), ensure_ascii=False, sort_keys=True)
     existing = path.read_bytes() if path.exists() else b""
     if existing and not existing.endswith(b"\n"):
         existing += b"\n"
     with atomic_output(path, force=True) as temporary:
-        temporary.write_bytes(existing + line.encode("utf-8") + b"\n")
+        temporary.write_bytes(existing + _response_line(response).encode("utf-8"))
 
 
 def load_responses(path: str | Path, questionnaire: str | None = None) -> model.ResponseSet:
