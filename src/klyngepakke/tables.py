@@ -65,12 +65,12 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
                 return data[len(bom) :].decode(name), "utf-16"
             except UnicodeDecodeError as exc:
                 raise TableError(f"{source}: not valid UTF-16 ({exc.reason})") from None
+    if b"\x00" in data:  # text never holds NUL bytes
+        raise TableError(f"{source}: binary data, or UTF-16 without a byte-order mark")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data:
-        raise TableError(f"{source}: binary data, or UTF-16 without a byte-order mark")
     return data.decode("cp1252", errors="strict"), "cp1252"
 
 
