@@ -9,6 +9,7 @@ naming rules, and :func:`collect_responses` turns raw rows into a checked
 from __future__ import annotations
 
 import abc
+import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -161,6 +162,7 @@ class RawRow:
     row: int
     respondent: str
     answers: Mapping[str, Answer]
+    submitted: dt.datetime | None = None
 
 
 def collect_responses(
@@ -194,7 +196,7 @@ def collect_responses(
             skipped.append(SkippedRow(item.row, reason))
             continue
         answers = {code: answer for code, answer in item.answers.items() if not _blank(answer)}
-        response = Response(item.respondent, answers)
+        response = Response(item.respondent, answers, item.submitted)
         problems = questionnaire.response_problems(response)
         if problems:
             reasons = "; ".join(f"{p.path[-1]}: {p.message}" for p in problems)

@@ -71,7 +71,12 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    return data.decode("cp1252", errors="strict"), "cp1252"
+    try:
+        return data.decode("cp1252", errors="strict"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise TableError(
+            f"{source}: not UTF-8, UTF-16 or Windows-1252 text ({exc.reason})"
+        ) from None
 
 
 def _delimiter(text: str) -> str:
