@@ -16,6 +16,7 @@ plugins and the given ones, and no installed plugins unless ``installed=True``.
 from __future__ import annotations
 
 import contextlib
+import math
 import random
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -200,7 +201,7 @@ def _synthetic_answer(question: Question, rng: random.Random, texts: tuple[str, 
     if options:
         return str(rng.choice(options).code)
     if question.kind is QuestionKind.NUMBER:
-        low = int(question.minimum if question.minimum is not None else 0)
-        high = int(question.maximum if question.maximum is not None else low + 100)
+        low = math.ceil(question.minimum) if question.minimum is not None else 0
+        high = math.floor(question.maximum) if question.maximum is not None else low + 100
         return rng.randint(low, high)
     return str(rng.choice(texts))
