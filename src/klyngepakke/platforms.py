@@ -41,7 +41,11 @@ class PlatformError(KlyngepakkeError):
 
 @attrs.frozen
 class SkippedRow:
-    """A row of a response export that was not imported, and why. Rows count from 1 = header."""
+    """A row of a response export that was not imported, and why.
+
+    ``row`` counts as the platform's export does: for tables, row 1 is the header; for JSON,
+    the line or the position in the list.
+    """
 
     row: int
     reason: str

@@ -20,7 +20,7 @@ import attrs
 
 from klyngepakke.errors import KlyngepakkeError
 
-__all__ = ["Table", "TableError", "parse_number", "read_table"]
+__all__ = ["Table", "TableError", "decode", "parse_number", "read_table"]
 
 _DELIMITERS = ";,\t|"
 

@@ -380,7 +380,14 @@ def _answer_problem(question: Question, answer: Answer) -> str | None:
         if not isinstance(answer, tuple | list):
             return f"expected a list of option codes, got {answer!r}"
         unknown = [a for a in answer if a not in codes]
-        return f"unknown option codes {unknown}" if unknown else None
+        if unknown:
+            return f"unknown option codes {unknown}"
+        if len(set(answer)) != len(answer):
+            return f"an option code is given twice in {list(answer)}"
+        exclusive = [o.code for o in question.options if o.exclusive and o.code in answer]
+        if exclusive and len(answer) > 1:
+            return f"{exclusive[0]!r} rules out the other answers, got {list(answer)}"
+        return None
     if kind.has_options:
         if not isinstance(answer, str) or answer not in codes:
             return f"{answer!r} is not one of {sorted(codes)}"
