@@ -245,7 +245,8 @@ class Questionnaire(Checked):
         """
         problems: list[Problem] = []
         by_code = {q.code: q for q in self.questions()}
-        shown = {q.code for q in self.shown(response.answers)}
+        shown_questions = self.shown(response.answers)
+        shown = {q.code for q in shown_questions}
         for code, answer in response.answers.items():
             path = ("answers", code)
             question = by_code.get(code)
@@ -263,10 +264,9 @@ class Questionnaire(Checked):
                 )
             elif message := _answer_problem(question, answer):
                 problems.append(Problem(path, message))
-        for code in shown:
-            question = by_code[code]
-            if question.required and _is_empty(response.answers.get(code)):
-                problems.append(Problem(("answers", code), "required, but not answered"))
+        for question in shown_questions:  # in question order, so reports are stable
+            if question.required and _is_empty(response.answers.get(question.code)):
+                problems.append(Problem(("answers", question.code), "required, but not answered"))
         return problems
 
     def _check(self) -> Iterator[Problem]:
