@@ -198,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print the plan as JSON instead")
     plan.set_defaults(run=_cmd_plan)
 
+    _add_questionnaire_commands(commands)
+    _add_survey_commands(commands)
+
     export = commands.add_parser(
         "export",
         help="write a topic's package or a file with an exporter",
@@ -221,6 +224,105 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(run=_cmd_export)
     return parser
+
+
+def _add_questionnaire_commands(commands: Any) -> None:
+    group = commands.add_parser(
+        "questionnaire",
+        help="compare and export questionnaires",
+        description="Compare a local version with the standard, or export a questionnaire to a "
+        "survey platform.",
+    )
+    sub = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    diff = sub.add_parser(
+        "diff",
+        help="show what a local version changed",
+        description="Show what LOCAL changed compared with STANDARD: questions and options "
+        "added, removed and reworded, with who asked for each change and why. Exit code 0 "
+        "either way.",
+    )
+    diff.add_argument("standard", metavar="STANDARD", help="TOPIC or FILE")
+    diff.add_argument("local", metavar="LOCAL", help="TOPIC or FILE")
+    diff.add_argument("--json", action="store_true", help="machine-readable output")
+    diff.set_defaults(run=_cmd_questionnaire_diff)
+    export = sub.add_parser(
+        "export",
+        help="write a questionnaire for a survey platform",
+        description="Write QUESTIONNAIRE in a survey platform's format. Warnings say where the "
+        "platform shows something differently; what it cannot express is an error.",
+    )
+    export.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="TOPIC or FILE")
+    export.add_argument("--platform", required=True, help="see 'klyngepakke plugins'")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="PATH")
+    export.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    export.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
+    export.set_defaults(run=_cmd_questionnaire_export)
+
+
+def _add_survey_commands(commands: Any) -> None:
+    group = commands.add_parser(
+        "survey",
+        help="answer, import and summarise surveys",
+        description="Answer a questionnaire in the terminal, import a platform's responses, "
+        "and summarise responses for the meeting.",
+    )
+    sub = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    answer = sub.add_parser(
+        "answer",
+        help="answer a questionnaire in the terminal",
+        description="Ask the questions one by one (conditions and required questions "
+        "honoured; choose 'Tilbage' to go back) and append the finished response to OUT. "
+        "An interrupted session loses nothing already saved.",
+    )
+    answer.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="TOPIC or FILE")
+    answer.add_argument("--out", type=Path, required=True, metavar="RESPONSES.jsonl")
+    answer.add_argument("--respondent", help="respondent id (default: a new random id)")
+    answer.set_defaults(run=_cmd_survey_answer)
+    imported = sub.add_parser(
+        "import",
+        help="read a platform's response export",
+        description="Read a survey platform's response export into our responses. Every row "
+        "that cannot be used is listed with its row number and the reason.",
+    )
+    imported.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="TOPIC or FILE")
+    imported.add_argument("source", type=Path, metavar="EXPORT")
+    imported.add_argument("--platform", required=True, help="see 'klyngepakke plugins'")
+    imported.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="PATH", help=".json, .yaml or .jsonl"
+    )
+    imported.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    imported.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
+    imported.set_defaults(run=_cmd_survey_import)
+    results = sub.add_parser(
+        "results",
+        help="summarise responses",
+        description="Summarise RESPONSES: response rate, counts and percentages per question "
+        "over those who saw it, scale distributions and means, free text; with --baseline the "
+        "change in percentage points since then.",
+    )
+    results.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="TOPIC or FILE")
+    results.add_argument("responses", type=Path, metavar="RESPONSES")
+    results.add_argument("--baseline", type=Path, metavar="RESPONSES")
+    results.add_argument(
+        "--baseline-questionnaire",
+        metavar="QUESTIONNAIRE",
+        help="TOPIC or FILE the baseline answered, if it was another local version "
+        "(default: QUESTIONNAIRE)",
+    )
+    results.add_argument(
+        "--baseline-invited", type=int, metavar="N", help="how many were invited at baseline"
+    )
+    results.add_argument("--invited", type=int, metavar="N", help="how many were invited")
+    results.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        metavar="QUESTION=OPTION",
+        help="only respondents who answered OPTION to QUESTION (repeatable)",
+    )
+    results.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    results.add_argument("--force", action="store_true", help="replace the JSON file if it exists")
+    results.set_defaults(run=_cmd_survey_results)
 
 
 # -- main -----------------------------------------------------------------------------------
@@ -486,6 +588,136 @@ def _parse_arg(parse: Callable[[str], Any], value: str, option: str, example: st
         return parse(value)
     except ValueError:
         raise UsageError(f"{option} {value!r} is not like {example}") from None
+
+
+def _cmd_questionnaire_diff(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.adaptation import diff_questionnaires, render_diff
+
+    changes = diff_questionnaires(
+        _resolve_questionnaire(args.standard), _resolve_questionnaire(args.local)
+    )
+    if args.json:
+        json.dump(changes.to_data(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(render_diff(changes))
+    return 0
+
+
+def _cmd_questionnaire_export(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.fileio import atomic_output
+    from klyngepakke.plugins import get_registry
+
+    questionnaire = _resolve_questionnaire(args.questionnaire)
+    platform = get_registry().questionnaire_platform(args.platform)
+    options = _parse_options(args.option)
+    if not platform.questionnaire_suffixes:
+        _refuse_export(platform, questionnaire, options)
+    if args.output.suffix.lower() not in platform.questionnaire_suffixes:
+        raise UsageError(
+            f"{args.output}: {platform.name} questionnaires are "
+            f"{', '.join(platform.questionnaire_suffixes) or 'not exported'} files"
+        )
+    with atomic_output(args.output, force=args.force) as temporary:
+        warnings = platform.export_questionnaire(questionnaire, temporary, options)
+    for warning in warnings:
+        print(f"klyngepakke: warning: {warning}", file=sys.stderr)
+    out.write(f"wrote {args.output} ({platform.name})\n")
+    return 0
+
+
+def _refuse_export(platform: Any, questionnaire: Questionnaire, options: dict[str, str]) -> None:
+    """A platform that cannot export explains why (its PlatformError); nothing is kept."""
+    import tempfile
+
+    from klyngepakke.platforms import PlatformError
+
+    with tempfile.TemporaryDirectory() as folder:
+        platform.export_questionnaire(questionnaire, Path(folder) / "questionnaire", options)
+    raise PlatformError(f"{platform.name} cannot export questionnaires")
+
+
+def _cmd_survey_import(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.conversion import dump, response_lines
+    from klyngepakke.fileio import atomic_write_text
+    from klyngepakke.plugins import get_registry
+
+    questionnaire = _resolve_questionnaire(args.questionnaire)
+    platform = get_registry().questionnaire_platform(args.platform)
+    if not args.source.is_file():
+        from klyngepakke.errors import KlyngepakkeError
+
+        raise KlyngepakkeError(f"{args.source}: no such file")
+    result = platform.import_responses(args.source, questionnaire, _parse_options(args.option))
+    if args.output.suffix.lower() == ".jsonl":
+        atomic_write_text(args.output, response_lines(result.responses), force=args.force)
+    else:
+        dump(result.responses, args.output, force=args.force)
+    for warning in result.warnings:
+        print(f"klyngepakke: warning: {warning}", file=sys.stderr)
+    for skipped in result.skipped:
+        print(f"klyngepakke: skipped {args.source} {skipped}", file=sys.stderr)
+    kept = len(result.responses.responses)
+    out.write(f"wrote {args.output}: {kept} responses, {len(result.skipped)} rows skipped\n")
+    return 0
+
+
+def _cmd_survey_answer(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.answering import answer_in_terminal
+
+    questionnaire = _resolve_questionnaire(args.questionnaire)
+    if not is_interactive():
+        raise UsageError("answering needs a person at a terminal")
+    response = answer_in_terminal(questionnaire, args.out, respondent=args.respondent)
+    out.write(f"saved response {response.respondent} to {args.out}\n")
+    return 0
+
+
+def _cmd_survey_results(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.conversion import dumps, load_responses
+    from klyngepakke.fileio import atomic_write_text
+    from klyngepakke.survey_results import aggregate, compare, render_results
+
+    questionnaire = _resolve_questionnaire(args.questionnaire)
+    where: dict[str, tuple[str, ...]] = {}
+    for pair in args.where:
+        question, sep, option = pair.partition("=")
+        if not sep or not question or not option:
+            raise UsageError(f"--where {pair!r} is not QUESTION=OPTION")
+        where[question] = (*where.get(question, ()), option)
+    responses = load_responses(args.responses, questionnaire.id)
+    results = aggregate(questionnaire, responses, invited=args.invited, where=where)
+    comparison = None
+    if args.baseline is not None:
+        earlier = questionnaire
+        if args.baseline_questionnaire is not None:
+            earlier = _resolve_questionnaire(args.baseline_questionnaire)
+        baseline = aggregate(
+            earlier,
+            load_responses(args.baseline, earlier.id),
+            invited=args.baseline_invited,
+            where=where,
+        )
+        comparison = compare(baseline, results)
+    out.write(render_results(results, comparison))
+    if args.json is not None:
+        atomic_write_text(args.json, dumps(comparison or results, "json"), force=args.force)
+        out.write(f"wrote {args.json}\n")
+    return 0
+
+
+def _resolve_questionnaire(source: str) -> Questionnaire:
+    """A questionnaire file, a package file, or a topic id (its package's questionnaire)."""
+    from klyngepakke import model
+
+    obj = _resolve(source)
+    if isinstance(obj, model.ClusterPackage):
+        if obj.questionnaire is None:
+            raise UsageError(f"{source}: the package has no questionnaire")
+        return obj.questionnaire
+    if not isinstance(obj, model.Questionnaire):
+        raise UsageError(f"{source} is a {type(obj).__name__}, not a questionnaire")
+    return obj
 
 
 # -- helpers --------------------------------------------------------------------------------

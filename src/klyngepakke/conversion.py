@@ -42,6 +42,7 @@ from klyngepakke import model
 from klyngepakke.errors import DocumentError, ModelError, PathPart, Problem
 from klyngepakke.fileio import atomic_output, atomic_write_text
 from klyngepakke.planning import RunbookPlan
+from klyngepakke.survey_results import SurveyComparison, SurveyResults
 
 __all__ = [
     "DOCUMENT_KINDS",
@@ -77,6 +78,8 @@ DOCUMENT_KINDS: Final[dict[str, type[Any]]] = {
     "service_code": model.ServiceCode,
     "metric_definition": model.MetricDefinition,
     "runbook_plan": RunbookPlan,
+    "survey_results": SurveyResults,
+    "survey_comparison": SurveyComparison,
 }
 """Every top-level object a file can hold, by the ``document`` written in the file."""
 
