@@ -23,14 +23,17 @@ from klyngepakke.conversion import dump, load
 from klyngepakke.errors import ModelError
 from klyngepakke.hookspecs import hookimpl
 from klyngepakke.model import (
+    Basis,
     ClusterPackage,
     Condition,
+    Move,
     Option,
     Origin,
     Provenance,
     Question,
     QuestionKind,
     Questionnaire,
+    Removal,
     Section,
 )
 from klyngepakke.testing import every_kind_questionnaire, registered_plugins, synthetic_responses
@@ -84,6 +87,13 @@ def small() -> Questionnaire:
             ),
         ),
     )
+
+
+def with_contact() -> Questionnaire:
+    """The small questionnaire with a third section, whose question has three options."""
+    options = (Option("telefon", "Telefon"), Option("mail", "Mail"), Option("brev", "Brev"))
+    kanal = Question("kanal", "Hvordan kontakter I kommunen?", SINGLE, options=options)
+    return attrs.evolve(small(), sections=(*small().sections, Section("c", "Kontakt", (kanal,))))
 
 
 # -- building local versions ------------------------------------------------------------------
@@ -480,6 +490,117 @@ def test_an_adaptation_applies_only_to_its_standard():
         adaptation.apply(attrs.evolve(small(), version="3"))
 
 
+# -- what a local questionnaire records -------------------------------------------------------
+
+
+def test_a_local_version_records_its_standard_and_what_it_removed_and_moved():
+    assert adapt(small()).questionnaire.based_on == Basis("lille", "2")
+    standard = with_contact()
+    local = (
+        adapt(standard)
+        .move_question("antal", section="a", before="aftale", by=CLUSTER, reason="Tal først.")
+        # Section c is left empty and dropped: that is no removal of its own.
+        .move_question("kanal", section="a", by=MUNICIPALITY, reason="Alt i ét afsnit.")
+        .move_question("kanal", section="b", before="bemaerk", by=CLUSTER, reason="Til sidst.")
+        .remove_option("kanal", "brev", by=MUNICIPALITY, reason="Ingen breve.")
+        .remove_question("antal", by=CLUSTER, reason="Kendt.")
+    )
+    assert local.questionnaire.based_on == Basis(
+        "lille",
+        "2",
+        removed=(
+            Removal(
+                question="kanal", option="brev", provenance=Provenance(MUNICIPALITY, "Ingen breve.")
+            ),
+            Removal(question="antal", provenance=Provenance(CLUSTER, "Kendt.")),
+        ),
+        # The latest move of a question counts; a question moved and then removed was removed.
+        moved=(Move("kanal", Provenance(CLUSTER, "Til sidst.")),),
+    )
+    assert local.adaptation.apply(standard) == local.questionnaire
+    # What goes with a removed section or question is not recorded again, nor is its move.
+    gone = local.remove_section("b", by=MUNICIPALITY, reason="Ikke her.").questionnaire.based_on
+    assert gone is not None
+    assert [(r.describe(), r.provenance.reason) for r in gone.removed] == [
+        ("option 'brev' of question 'kanal'", "Ingen breve."),
+        ("question 'antal'", "Kendt."),
+        ("section 'b'", "Ikke her."),
+    ]
+    assert gone.moved == ()
+
+
+def test_a_local_version_of_a_local_version_keeps_the_original_standard():
+    standard = with_contact()
+    first = (
+        adapt(standard)
+        .remove_question("antal", by=CLUSTER, reason="Kendt.")
+        .add_question(
+            Question("kontakt", "Hvem er jeres kontaktperson?", QuestionKind.TEXT),
+            section="b",
+            by=MUNICIPALITY,
+            reason="Til opfølgning.",
+        )
+    )
+    second = (
+        adapt(first.questionnaire, version="2+aalborg")
+        .remove_option("kanal", "brev", by=MUNICIPALITY, reason="Ingen breve.")
+        .remove_question("kontakt", by=CLUSTER, reason="Vi ringer selv.")
+    )
+    basis = second.questionnaire.based_on
+    assert basis is not None
+    assert (basis.standard, basis.version) == ("lille", "2")
+    assert [r.describe() for r in basis.removed] == [
+        "question 'antal'",
+        "option 'brev' of question 'kanal'",
+        "question 'kontakt'",
+    ]
+
+    def who(diff):
+        return [(e.kind, e.question, e.option, e.by, e.reason) for e in diff.entries]
+
+    # Against the original standard, every removal along the way still says who and why ...
+    assert who(diff_questionnaires(standard, second.questionnaire)) == [
+        (DiffKind.QUESTION_REMOVED, "antal", None, CLUSTER, "Kendt."),
+        (DiffKind.OPTION_REMOVED, "kanal", "brev", MUNICIPALITY, "Ingen breve."),
+    ]
+    # ... and against the local version it adapts, so do its own removals.
+    assert who(diff_questionnaires(first.questionnaire, second.questionnaire)) == [
+        (DiffKind.QUESTION_REMOVED, "kontakt", None, CLUSTER, "Vi ringer selv."),
+        (DiffKind.OPTION_REMOVED, "kanal", "brev", MUNICIPALITY, "Ingen breve."),
+    ]
+    assert diff_questionnaires(first.questionnaire, second.questionnaire) == second.diff()
+
+
+def test_a_code_removed_in_the_version_adapted_is_never_reused():
+    first = (
+        adapt(with_contact())
+        .remove_question("antal", by=CLUSTER, reason="Kendt.")
+        .remove_option("kanal", "brev", by=MUNICIPALITY, reason="Ingen breve.")
+        .remove_section("b", by=MUNICIPALITY, reason="Ikke her.")
+    )
+    second = adapt(first.questionnaire)
+    removed = "is the code of a standard {} removed in this local version"
+    with pytest.raises(AdaptationError, match=removed.format("question")):
+        second.add_question(
+            Question("antal", "Antal?", QuestionKind.NUMBER), section="a", by=CLUSTER, reason="x"
+        )
+    with pytest.raises(AdaptationError, match=removed.format("option")):
+        second.add_option("kanal", Option("brev", "Brev"), by=CLUSTER, reason="x")
+    with pytest.raises(AdaptationError, match=removed.format("section")):
+        second.add_section(
+            Section("b", "B", (Question("ny", "Ny?", QuestionKind.TEXT),)), by=CLUSTER, reason="x"
+        )
+
+
+def test_recorded_changes_win_over_the_record_in_the_questionnaire():
+    local = adapt(small()).remove_question("antal", by=CLUSTER, reason="Kendt.")
+    asked = RemoveQuestion("antal", by=MUNICIPALITY, reason="Kommunen spurgte.")
+    entries = diff_questionnaires(small(), local.questionnaire, changes=(asked,)).entries
+    assert [(e.kind, e.by, e.reason) for e in entries] == [
+        (DiffKind.QUESTION_REMOVED, MUNICIPALITY, "Kommunen spurgte.")
+    ]
+
+
 # -- diff -------------------------------------------------------------------------------------
 
 
@@ -742,8 +863,11 @@ def test_a_recorded_move_is_the_one_shown():
     )
     moved = [(e.kind, e.question, e.new, e.reason) for e in local.diff().entries]
     assert moved == [(DiffKind.QUESTION_REORDERED, "tilfreds", "kanaler", "Kontakt først.")]
-    from_files = diff_questionnaires(standard, local.questionnaire)
-    assert [(e.kind, e.question, e.by) for e in from_files.entries] == [
+    # The local questionnaire records the move, so a diff of files shows the same.
+    assert diff_questionnaires(standard, local.questionnaire) == local.diff()
+    # Without the record (a file edited by hand), the diff can only guess.
+    by_hand = attrs.evolve(local.questionnaire, based_on=None)
+    assert [(e.kind, e.question, e.by) for e in diff_questionnaires(standard, by_hand).entries] == [
         (DiffKind.QUESTION_REORDERED, "kanaler", None)
     ]
 
@@ -821,9 +945,10 @@ def test_a_saved_local_questionnaire_keeps_who_and_why(tmp_path):
     entries = diff_questionnaires(small(), loaded).entries
     assert [(e.kind, e.by, e.reason) for e in entries] == [
         (DiffKind.OPTION_RELABELLED, MUNICIPALITY, "Den kommer."),
-        # A removal leaves no trace in the questionnaire itself: who and why are in the changes.
-        (DiffKind.QUESTION_REMOVED, None, ""),
+        # The removed question left a record in ``based_on``.
+        (DiffKind.QUESTION_REMOVED, CLUSTER, "Kendt."),
     ]
+    assert diff_questionnaires(small(), loaded) == local.diff()
 
 
 # -- command line ---------------------------------------------------------------------------
@@ -835,13 +960,20 @@ def test_cli_diff_of_two_files(tmp_path, capsys):
     local_file = dump(local.questionnaire, tmp_path / "lokal.json")
     assert main(["questionnaire", "diff", str(standard_file), str(local_file)]) == 0
     out = capsys.readouterr().out
-    assert out == render_diff(diff_questionnaires(small(), local.questionnaire))
-    # A file does not say who removed a question, or why, and the output says so.
+    assert out == render_diff(local.diff())
+    assert (
+        "  - Spørgsmål fjernet af klyngen: antal (Tal)\n"
+        '    "Antal læger"\n'
+        "    Begrundelse: Vi kender antallet.\n"
+    ) in out
+    # A file edited by hand does not say who removed a question, or why, and the output says so.
+    by_hand = dump(attrs.evolve(local.questionnaire, based_on=None), tmp_path / "haand.yaml")
+    assert main(["questionnaire", "diff", str(standard_file), str(by_hand)]) == 0
     assert (
         "  - Spørgsmål fjernet: antal (Tal)\n"
         '    "Antal læger"\n'
         "    Hvem og hvorfor er ikke angivet.\n"
-    ) in out
+    ) in capsys.readouterr().out
     assert main(["questionnaire", "diff", str(standard_file), str(standard_file)]) == 0
     assert capsys.readouterr().out.endswith("\nIngen ændringer.\n")
 
@@ -867,6 +999,68 @@ def test_cli_diff_json(tmp_path, capsys):
             "breaks_comparison": False,
             "options": [],
         }
+    ]
+
+
+def test_cli_diff_of_two_saved_files_says_who_removed_what_and_why(tmp_path, capsys):
+    local = (
+        adapt(with_contact())
+        .remove_question("antal", by=CLUSTER, reason="Vi kender antallet.")
+        .remove_option("kanal", "brev", by=MUNICIPALITY, reason="Vi sender ikke breve.")
+        .reword_question(
+            "kanal", text="Hvordan kontakter I oftest kommunen?", by=CLUSTER, reason="Det oftest."
+        )
+        .remove_section("b", by=MUNICIPALITY, reason="Bemærkninger tager vi på mødet.")
+    )
+    standard_file = dump(with_contact(), tmp_path / "standard.yaml")
+    local_file = dump(local.questionnaire, tmp_path / "lokal.yaml")
+    json_file = dump(local.questionnaire, tmp_path / "lokal.json")
+    assert load(local_file, Questionnaire) == load(json_file, Questionnaire) == local.questionnaire
+    assert main(["questionnaire", "diff", str(standard_file), str(local_file)]) == 0
+    assert capsys.readouterr().out == (
+        "Spørgeskema: Et lille skema\n"
+        "Standard: lille, version 2\n"
+        "Lokal: lille, version 2+lokal\n"
+        "\n"
+        "Afsnit: Første afsnit (a)\n"
+        "  - Spørgsmål fjernet af klyngen: antal (Tal)\n"
+        '    "Antal læger"\n'
+        "    Begrundelse: Vi kender antallet.\n"
+        "\n"
+        "Afsnit: Kontakt (c)\n"
+        "  - Spørgsmål omformuleret af klyngen: kanal\n"
+        '    Før: "Hvordan kontakter I kommunen?"\n'
+        '    Nu: "Hvordan kontakter I oftest kommunen?"\n'
+        "    Begrundelse: Kommunen: Vi sender ikke breve.; Klyngen: Det oftest.\n"
+        '  - Svarmulighed fjernet af kommunen: kanal → brev: "Brev"\n'
+        "    Begrundelse: Vi sender ikke breve.\n"
+        "\n"
+        "Afsnit: Andet afsnit (b)\n"
+        "  - Afsnit fjernet af kommunen\n"
+        "    Begrundelse: Bemærkninger tager vi på mødet.\n"
+        "  - Spørgsmål fjernet af kommunen: bemaerk (Fritekst)\n"
+        '    "Andre bemærkninger"\n'
+        "    Begrundelse: Bemærkninger tager vi på mødet.\n"
+        "\n"
+        "I alt 5 ændringer.\n"
+    )
+    assert main(["questionnaire", "diff", str(standard_file), str(json_file), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data == json.loads(json.dumps(local.diff().to_data()))
+    assert [
+        (c["kind"], c["question"], c["option"], c["by"], c["reason"]) for c in data["changes"]
+    ] == [
+        ("question_removed", "antal", None, "cluster", "Vi kender antallet."),
+        (
+            "question_reworded",
+            "kanal",
+            None,
+            "cluster",
+            "Kommunen: Vi sender ikke breve.; Klyngen: Det oftest.",
+        ),
+        ("option_removed", "kanal", "brev", "municipality", "Vi sender ikke breve."),
+        ("section_removed", None, None, "municipality", "Bemærkninger tager vi på mødet."),
+        ("question_removed", "bemaerk", None, "municipality", "Bemærkninger tager vi på mødet."),
     ]
 
 

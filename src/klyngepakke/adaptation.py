@@ -23,10 +23,18 @@ Rules that keep baseline and follow-up comparable:
 * a section left without questions (all removed or moved away) is dropped.
 
 A changed standard question or option carries the provenance of the change (who asked, why;
-reasons of several changes are joined; removing an option marks its question), so a saved
-local questionnaire still tells who changed what. Removed questions and sections, moves, and
-changes to sections and the introduction leave nothing to carry them: who asked for those, and
-why, is in the changes only.
+reasons of several changes are joined; removing an option marks its question). What is removed
+or moved leaves nothing to carry it, so the local questionnaire's ``based_on``
+(:class:`~klyngepakke.model.Basis`) records the standard's id and version, one
+:class:`~klyngepakke.model.Removal` per removed section, question and option, and one
+:class:`~klyngepakke.model.Move` per moved question (the latest move's reason). A saved local
+questionnaire thus still tells who changed what, and why; only who asked for changes to
+sections and the introduction, and why, is in the changes alone.
+
+A local version of a local version keeps the original standard in ``based_on`` and adds its
+removals and moves to those already there: its answers are still compared with the original
+standard's, a diff against that standard still shows every reason, and a code removed anywhere
+along the way is never used again.
 
 :func:`diff_questionnaires` compares any two questionnaires; :func:`render_diff` shows the
 result to coordinators, in Danish.
@@ -42,13 +50,16 @@ import attrs
 
 from klyngepakke.errors import KlyngepakkeError, ModelError, PathPart, Problem, format_path
 from klyngepakke.model import (
+    Basis,
     Condition,
+    Move,
     Option,
     Origin,
     Provenance,
     Question,
     QuestionKind,
     Questionnaire,
+    Removal,
     Section,
 )
 from klyngepakke.model._base import Checked, LabelledEnum, code_problems, text_problems
@@ -158,7 +169,7 @@ class AddSection(Change):
 
     def _apply(self, draft: _Draft, standard: Questionnaire) -> None:
         code = self.section.code
-        if code in {s.code for s in standard.sections}:
+        if code in {s.code for s in standard.sections} or draft.was_removed(section=code):
             raise _Refused(_reused("section", code, draft.section(code) is None))
         if draft.section(code) is not None:
             raise _Refused(f"there is already a section {code!r}")
@@ -205,6 +216,7 @@ class RemoveSection(Change):
                 "condition, first"
             )
         draft.sections.remove(found)
+        draft.removed.append(Removal(section=self.section, provenance=self.provenance))
 
     def _check(self) -> Iterator[Problem]:
         yield from super()._check()
@@ -316,6 +328,7 @@ class RemoveQuestion(Change):
                 f"{_them(dependants)}, or change {_their(dependants)} condition, first"
             )
         del section.questions[index]
+        draft.removed.append(Removal(question=self.question, provenance=self.provenance))
 
 
 @attrs.frozen
@@ -372,6 +385,8 @@ class MoveQuestion(Change):
         target.questions.insert(position, question)
         if source is target and [q.code for q in target.questions] == before_move:
             raise _Refused("it is already there")
+        draft.moved = [m for m in draft.moved if m.question != self.question]
+        draft.moved.append(Move(self.question, self.provenance))
 
     def _check(self) -> Iterator[Problem]:
         yield from super()._check()
@@ -434,7 +449,9 @@ class AddOption(Change):
         if not old.kind.has_options:
             raise _Refused(f"it is a {old.kind.value} question, which has no options")
         code = self.option.code
-        if code in _standard_option_codes(standard, self.question):
+        if code in _standard_option_codes(standard, self.question) or draft.was_removed(
+            question=self.question, option=code
+        ):
             removed = code not in {o.code for o in old.options}
             raise _Refused(_reused("option", code, removed))
         if code in {o.code for o in old.options}:
@@ -483,6 +500,9 @@ class RemoveOption(Change):
                 f"{_their(dependants)} condition, or remove {_them(dependants)}, first"
             )
         draft.replace(attrs.evolve(old, options=remaining), self.provenance)
+        draft.removed.append(
+            Removal(question=self.question, option=self.option, provenance=self.provenance)
+        )
 
 
 @attrs.frozen
@@ -527,16 +547,25 @@ class _DraftSection:
 
 
 class _Draft:
-    """A questionnaire being changed: mutable while one change is applied."""
+    """A local questionnaire being changed: mutable while one change is applied."""
 
     def __init__(self, questionnaire: Questionnaire, subject: str | None = None) -> None:
+        assert questionnaire.based_on is not None  # LocalAdaptation.apply sets it first
         self.base = questionnaire
+        self.basis = questionnaire.based_on
         self.subject = subject
         self.introduction = questionnaire.introduction
         self.sections = [
             _DraftSection(s.code, s.title, s.description, list(s.questions))
             for s in questionnaire.sections
         ]
+        self.removed = list(self.basis.removed)
+        self.moved = list(self.basis.moved)
+
+    def was_removed(self, *, section: str = "", question: str = "", option: str = "") -> bool:
+        """Whether this local version, or the one it adapts, removed this."""
+        wanted = (section, question, option)
+        return any((r.section, r.question, r.option) == wanted for r in self.removed)
 
     def questions(self) -> Iterator[Question]:
         for section in self.sections:
@@ -586,8 +615,17 @@ class _Draft:
         if not kept:
             raise _Refused("no questions would be left")
         sections = tuple(Section(s.code, s.title, tuple(s.questions), s.description) for s in kept)
+        present = {q.code for s in sections for q in s.questions}
+        basis = attrs.evolve(
+            self.basis,
+            removed=tuple(self.removed),
+            # A question moved and later removed is recorded as removed only.
+            moved=tuple(m for m in self.moved if m.question in present),
+        )
         try:
-            return attrs.evolve(self.base, sections=sections, introduction=self.introduction)
+            return attrs.evolve(
+                self.base, sections=sections, introduction=self.introduction, based_on=basis
+            )
         except ModelError as exc:
             explained = (_explain(p, sections, self.subject) for p in exc.problems)
             raise _Refused("; ".join(explained)) from None
@@ -648,7 +686,7 @@ def _merged(old: Provenance, new: Provenance) -> Provenance:
 
 def _check_new_question_code(code: str, draft: _Draft, standard: Questionnaire) -> None:
     in_local = any(q.code == code for q in draft.questions())
-    if code in {q.code for q in standard.questions()}:
+    if code in {q.code for q in standard.questions()} or draft.was_removed(question=code):
         raise _Refused(_reused("question", code, not in_local))
     if in_local:
         raise _Refused(f"there is already a question {code!r}")
@@ -747,14 +785,22 @@ class LocalAdaptation(Checked):
         return self.version or f"{self.standard_version}{LOCAL_SUFFIX}"
 
     def apply(self, standard: Questionnaire) -> Questionnaire:
-        """The local questionnaire; :class:`AdaptationError` names the first change that fails."""
+        """The local questionnaire; :class:`AdaptationError` names the first change that fails.
+
+        Its ``based_on`` names the standard and records the removals and moves, with who
+        asked for them and why. If ``standard`` is itself a local version, the original
+        standard stays in ``based_on`` and the removals and moves add to its own.
+        """
         if (standard.id, standard.version) != (self.standard, self.standard_version):
             raise AdaptationError(
                 None,
                 f"this local version adapts {self.standard!r} version {self.standard_version}, "
                 f"not {standard.id!r} version {standard.version}",
             )
-        local = standard
+        basis = standard.based_on
+        local = attrs.evolve(
+            standard, based_on=Basis(standard.id, standard.version) if basis is None else basis
+        )
         for change in self.changes:
             local = _apply_one(change, local, standard)
         return attrs.evolve(local, version=self.local_version)
@@ -1070,25 +1116,43 @@ class QuestionnaireDiff:
 
 
 class _Recorded:
-    """The recorded changes, looked up by what they changed (the last one wins)."""
+    """Who asked for what leaves no trace in the questions, looked up by what it changed.
 
-    def __init__(self, changes: Sequence[Change]) -> None:
-        self.by_key: dict[tuple[str, ...], Change] = {}
+    From the local questionnaire's ``based_on`` and then the recorded changes: a change wins
+    over the record in ``based_on``, a later change over an earlier one.
+    """
+
+    def __init__(self, changes: Sequence[Change], basis: Basis | None) -> None:
+        self.by_key: dict[tuple[str, ...], Provenance] = {}
         self.moved = {c.question for c in changes if isinstance(c, MoveQuestion)}
+        if basis is not None:
+            for removal in basis.removed:
+                self.by_key[_removal_key(removal)] = removal.provenance
+            for move in basis.moved:
+                self.by_key["move_question", move.question] = move.provenance
+            self.moved |= {move.question for move in basis.moved}
         for change in changes:
             for key in change._diff_keys():
-                self.by_key[key] = change
+                self.by_key[key] = change.provenance
 
-    def get(self, *key: str) -> Change | None:
+    def get(self, *key: str) -> Provenance | None:
         return self.by_key.get(key)
 
 
-def _who(change: Change | None, provenance: Provenance | None = None) -> dict[str, Any]:
-    """``by``/``reason`` for an entry: from a recorded change, else a local provenance."""
-    if change is not None:
-        return {"by": change.by, "reason": change.reason}
-    if provenance is not None and provenance.origin is not Origin.STANDARD:
-        return {"by": provenance.origin, "reason": provenance.reason}
+def _removal_key(removal: Removal) -> tuple[str, ...]:
+    """The key the matching change has in :meth:`Change._diff_keys`."""
+    if removal.section:
+        return ("remove_section", removal.section)
+    if removal.option:
+        return ("remove_option", removal.question, removal.option)
+    return ("remove_question", removal.question)
+
+
+def _who(*provenances: Provenance | None) -> dict[str, Any]:
+    """``by``/``reason`` for an entry: from the first local provenance given, if any."""
+    for provenance in provenances:
+        if provenance is not None and provenance.origin is not Origin.STANDARD:
+            return {"by": provenance.origin, "reason": provenance.reason}
     return {}
 
 
@@ -1098,11 +1162,12 @@ def diff_questionnaires(
     """What ``local`` changed compared with ``standard``.
 
     Works from any two questionnaires, e.g. loaded from files: who asked for a change and why
-    comes from the local questionnaire's provenance. ``changes`` (a local version's recorded
-    changes) adds the reasons for what leaves no trace in the questionnaire: removals, moves,
-    and section and introduction changes.
+    comes from the local questionnaire's provenance, and for removals and moves from its
+    ``based_on``. ``changes`` (a local version's recorded changes) adds the reasons for what
+    leaves no trace in the questionnaire at all, section and introduction changes, and wins
+    over ``based_on``.
     """
-    comparison = _Comparison(standard, local, _Recorded(changes))
+    comparison = _Comparison(standard, local, _Recorded(changes, local.based_on))
     comparison.compare_sections()
     comparison.compare_questions()
     return comparison.result()
@@ -1203,7 +1268,7 @@ class _Comparison:
                     text=question.text,
                     new=question.kind.value,
                     options=tuple(o.label for o in question.options),
-                    **_who(None, question.provenance),
+                    **_who(question.provenance),
                 )
                 continue
             if old.section != place.section:
@@ -1222,7 +1287,7 @@ class _Comparison:
 
     def removed(self, code: str, place: _Place) -> None:
         question = place.question
-        change = self.recorded.get("remove_question", code) or self.recorded.get(
+        recorded = self.recorded.get("remove_question", code) or self.recorded.get(
             "remove_section", place.section
         )
         self.add(
@@ -1233,7 +1298,7 @@ class _Comparison:
             text=question.text,
             old=question.kind.value,
             options=tuple(o.label for o in question.options),
-            **_who(change),
+            **_who(recorded),
         )
 
     def removed_key(self, place: _Place) -> _Key:
@@ -1300,7 +1365,7 @@ def _reordered(old: Section, new: Section, moved: Set[str]) -> list[tuple[str, s
 def _question_differences(
     old: Question, new: Question, recorded: _Recorded
 ) -> Iterator[tuple[DiffKind, dict[str, Any]]]:
-    who = _who(None, new.provenance)
+    who = _who(new.provenance)
     text = {"text": new.text}
     if old.text != new.text and old.kind is not new.kind:
         yield (
@@ -1348,7 +1413,7 @@ def _option_differences(
     scale = old.kind is QuestionKind.SCALE and new.kind is QuestionKind.SCALE
     for option in old.options:
         if option.code not in new_options:
-            change = recorded.get("remove_option", new.code, option.code)
+            removal = recorded.get("remove_option", new.code, option.code)
             yield (
                 DiffKind.OPTION_REMOVED,
                 {
@@ -1356,12 +1421,12 @@ def _option_differences(
                     "text": option.label,
                     "old": option.value,
                     "breaks_comparison": scale and option.on_scale,
-                    **_who(change, new.provenance),
+                    **_who(removal, new.provenance),
                 },
             )
     for option in new.options:
         before = old_options.get(option.code)
-        who = _who(None, option.provenance)
+        who = _who(option.provenance)
         fields = {"option": option.code, "text": option.label, **who}
         if before is None:
             yield (
@@ -1386,7 +1451,7 @@ def _option_differences(
     if common_old != common_new:
         yield (
             DiffKind.OPTIONS_REORDERED,
-            {"text": new.text, "old": common_old, "new": common_new, **_who(None, new.provenance)},
+            {"text": new.text, "old": common_old, "new": common_new, **_who(new.provenance)},
         )
 
 

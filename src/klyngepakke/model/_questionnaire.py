@@ -199,6 +199,101 @@ class Section(Checked):
             yield Problem(("questions",), f"section {self.code!r} has no questions")
 
 
+@attrs.frozen(kw_only=True)
+class Removal(Checked):
+    """A section, question or option a local version removed, with who asked for it and why.
+
+    Give ``section`` alone, ``question`` alone, or ``question`` and ``option``. Removing a
+    section or a question removes what is in it; that is not recorded again. ``provenance``
+    must be a local one: its default is refused, so that a missing one is reported like that
+    (and a file lists what was removed before who removed it).
+    """
+
+    section: str = ""
+    question: str = ""
+    option: str = ""
+    provenance: Provenance = STANDARD
+
+    def describe(self) -> str:
+        """What was removed, in English, for messages."""
+        if self.section:
+            return f"section {self.section!r}"
+        if self.option:
+            return f"option {self.option!r} of question {self.question!r}"
+        return f"question {self.question!r}"
+
+    def _check(self) -> Iterator[Problem]:
+        if self.section and (self.question or self.option):
+            yield Problem(("section",), "give a removed section alone, without question or option")
+        elif self.option and not self.question:
+            yield Problem(("question",), "a removed option needs the code of its question")
+        elif not (self.section or self.question):
+            yield Problem(
+                ("question",), "give the removed section, question, or question and option"
+            )
+        for field in ("section", "question", "option"):
+            code = getattr(self, field)
+            if code:
+                yield from code_problems(code, field)
+        yield from _local_problems(self.provenance, "removal")
+
+
+@attrs.frozen
+class Move(Checked):
+    """A question a local version moved, in its section or to another, with who and why.
+
+    ``provenance`` must be a local one, as for :class:`Removal`.
+    """
+
+    question: str
+    provenance: Provenance = STANDARD
+
+    def _check(self) -> Iterator[Problem]:
+        yield from code_problems(self.question, "question")
+        yield from _local_problems(self.provenance, "move")
+
+
+def _local_problems(provenance: Provenance, what: str) -> Iterator[Problem]:
+    if provenance.origin is Origin.STANDARD:
+        yield Problem(
+            ("provenance", "origin"),
+            f"a {what} is asked for by the cluster or the municipality, not the standard",
+        )
+
+
+@attrs.frozen
+class Basis(Checked):
+    """The standard a local questionnaire was derived from, and what it removed and moved.
+
+    Added and changed questions and options carry their own :class:`Provenance`; removals and
+    moves leave nothing to carry it, so they are recorded here, and a saved local questionnaire
+    still tells who asked for every one of them, and why. A local version of a local version
+    keeps the original standard here and adds its removals and moves to those already made.
+    """
+
+    standard: str
+    version: str
+    removed: tuple[Removal, ...] = ()
+    moved: tuple[Move, ...] = ()
+
+    def _check(self) -> Iterator[Problem]:
+        yield from code_problems(self.standard, "standard")
+        yield from text_problems(self.version, "version")
+        first: dict[tuple[str, str, str], int] = {}
+        for index, removal in enumerate(self.removed):
+            key = (removal.section, removal.question, removal.option)
+            if key in first:
+                yield Problem(
+                    ("removed", index),
+                    f"{removal.describe()} is removed twice (first at removed[{first[key]}])",
+                )
+            first.setdefault(key, index)
+        yield from unique_problems(
+            ((("moved", i, "question"), m.question) for i, m in enumerate(self.moved)),
+            "moved question",
+        )
+
+
 @attrs.frozen
 class Questionnaire(Checked):
     """A questionnaire sent to the cluster's members; codes are stable across versions."""
@@ -208,6 +303,8 @@ class Questionnaire(Checked):
     sections: tuple[Section, ...]
     introduction: str = ""
     version: str = "1"
+    based_on: Basis | None = None
+    """For a local version: the standard it was derived from, and what it removed and moved."""
 
     def questions(self) -> Iterator[Question]:
         """Every question, in order."""
@@ -290,6 +387,37 @@ class Questionnaire(Checked):
             if question.show_if is not None:
                 yield from _condition_problems(question.show_if, earlier, (*path, "show_if"))
             earlier.setdefault(question.code, question)
+        if self.based_on is not None:
+            yield from _basis_problems(self, self.based_on)
+
+
+def _basis_problems(questionnaire: Questionnaire, basis: Basis) -> Iterator[Problem]:
+    if basis.standard != questionnaire.id:
+        yield Problem(
+            ("based_on", "standard"),
+            f"{basis.standard!r} is not the questionnaire's id {questionnaire.id!r}: a local "
+            "version keeps its standard's id",
+        )
+    sections = {s.code for s in questionnaire.sections}
+    questions = {q.code: q for q in questionnaire.questions()}
+    still_in = "was removed but is still in the questionnaire"
+    for index, removal in enumerate(basis.removed):
+        path = ("based_on", "removed", index)
+        question = questions.get(removal.question)
+        if removal.section in sections:
+            yield Problem((*path, "section"), f"{removal.section!r} {still_in}")
+        elif question is not None and not removal.option:
+            yield Problem((*path, "question"), f"{removal.question!r} {still_in}")
+        elif question is not None and removal.option in {o.code for o in question.options}:
+            yield Problem(
+                (*path, "option"), f"{removal.option!r} of {removal.question!r} {still_in}"
+            )
+    for index, move in enumerate(basis.moved):
+        if move.question not in questions:
+            yield Problem(
+                ("based_on", "moved", index, "question"),
+                f"{move.question!r} was moved but is not in the questionnaire",
+            )
 
 
 def _condition_problems(
