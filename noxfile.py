@@ -6,6 +6,7 @@ is passed on to the session's main command (``nox -s tests -- -k export``).
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -41,14 +42,14 @@ EXAMPLE_PLUGIN = "docs/examples/klyngepakke-example"
 
 def _install_editable(session: nox.Session, *groups: str, example: bool = False) -> None:
     """Install the core and all plugins editable, plus the given dependency groups."""
-    paths = [".", *PLUGINS, *([EXAMPLE_PLUGIN] if example else [])]
+    paths = [".[metrics]", *PLUGINS, *([EXAMPLE_PLUGIN] if example else [])]
     editables = [arg for path in paths for arg in ("-e", path)]
     session.install(*editables, *(req for group in groups for req in _group(group)))
 
 
 def _install_built(session: nox.Session) -> None:
     """Install the core and all plugins the way a user gets them: built, not editable."""
-    session.install(".", *PLUGINS)
+    session.install(".[metrics]", *PLUGINS)
 
 
 @nox.session
@@ -79,9 +80,12 @@ def validators(session: nox.Session) -> None:
     Runs the tests marked ``external``: pyxform's ODK Validate (Java) for XLSForm, and
     SurveyJS's survey-core in Node.js (npm packages are installed by the tests themselves).
     """
-    for tool in ("java", "node", "npm"):
-        if shutil.which(tool) is None:
-            session.error(f"{tool} is not installed: the platform validators need Java and Node.js")
+    missing = [tool for tool in ("java", "node", "npm") if shutil.which(tool) is None]
+    if missing:
+        message = f"{', '.join(missing)} missing: the platform validators need Java and Node.js"
+        if os.environ.get("CI"):
+            session.error(message)  # CI installs them (.ci/run); missing there is a failure
+        session.skip(message)
     _install_editable(session, "test")
     session.install("pyxform>=2.1")
     plugin_tests = [f"{plugin}/tests" for plugin in PLUGINS if (ROOT / plugin / "tests").is_dir()]

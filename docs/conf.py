@@ -66,9 +66,12 @@ autodoc_typehints_format = "short"
 # must resolve, except the type variables ``T`` in generic signatures.
 
 nitpick_ignore_regex = [
-    ("py:class", r"(?:datetime|pathlib|decimal|collections\.abc)\.\w+"),
+    ("py:class", r"(?:datetime|pathlib|decimal|collections|collections\.abc)\.\w+"),
     ("py:(?:class|func|meth|obj|data|exc)", r"(?:attrs|cattrs|pluggy|yaml)\.[\w.]+"),
     ("py:class", r"klyngepakke\.(?:conversion|plugins)\.T"),
+    # Signatures whose annotations name types imported only for type checking (prompt_toolkit's
+    # Input and Output in klyngepakke.answering) stay unevaluated text, so their names are bare.
+    ("py:class", r"Path|Input|Output"),
 ]
 
 
@@ -86,5 +89,21 @@ def _fix_signature(app, what, name, obj, options, signature, return_annotation):
     return signature, return_annotation
 
 
+def _model_reference(app, env, node, contnode):
+    # Docstrings outside klyngepakke.model may name model classes as they import them
+    # (:attr:`Origin.CLUSTER`); resolve such a name to the model's object, if there is one.
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or target.startswith("klyngepakke."):
+        return None
+    domain = env.get_domain("py")
+    full = f"klyngepakke.model.{target}"
+    if full not in domain.objects:
+        return None
+    return domain.resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], full, node, contnode
+    )
+
+
 def setup(app):
     app.connect("autodoc-process-signature", _fix_signature)
+    app.connect("missing-reference", _model_reference)

@@ -14,7 +14,7 @@ from klyngepakke import hookspecs
 from klyngepakke.hookspecs import hookimpl
 from klyngepakke.model import Questionnaire, ResponseSet
 from klyngepakke.platforms import QuestionnairePlatform, ResponseImport, collect_responses
-from klyngepakke.service_data import ServiceDataKind, ServiceDataReader
+from klyngepakke.service_data import ServiceDataFile, ServiceDataKind, ServiceDataReader
 from klyngepakke.testing import registered_plugins
 from klyngepakke.topics import Topic
 
@@ -144,8 +144,8 @@ class NullReader(ServiceDataReader):
     suffixes = (".txt",)
     kinds = (ServiceDataKind.CLAIMS,)
 
-    def read(self, source, kind, options):
-        return iter(())
+    def read(self, source, kind, workdir, options):
+        return ServiceDataFile(kind, workdir / "claims.parquet", str(source), 0)
 
 
 def test_hook_register_service_data_readers(tmp_path):
@@ -158,4 +158,7 @@ def test_hook_register_service_data_readers(tmp_path):
         found = registry.service_data_readers()["nullreader"]
         assert found.plugin == "ReaderHook"
         assert klyngepakke.list_service_data_readers() == [found.item]
-    assert list(found.item.read(tmp_path / "x.txt", ServiceDataKind.CLAIMS, {})) == []
+    read = found.item.read(tmp_path / "x.txt", ServiceDataKind.CLAIMS, tmp_path, {})
+    assert read == ServiceDataFile(
+        ServiceDataKind.CLAIMS, tmp_path / "claims.parquet", str(tmp_path / "x.txt"), 0
+    )

@@ -306,7 +306,7 @@ def test_survey_import_reports_skipped_rows_and_writes_responses(
         )
     captured = capsys.readouterr()
     assert "wrote " in captured.out
-    assert ": 1 responses, 1 rows skipped" in captured.out
+    assert ": 1 response, 1 row skipped" in captured.out
     assert "klyngepakke: warning: ekstra felt" in captured.err
     assert "skipped" in captured.err
     assert "row 2: respondent 'a' again (first in row 1)" in captured.err
@@ -351,3 +351,12 @@ def test_exclusive_and_repeated_options_are_problems() -> None:
         "kanaler: 'ingen' rules out the other answers, got ['ingen', 'telefon']",
         "kanaler: an option code is given twice in ['telefon', 'telefon']",
     ]
+
+
+def test_a_repeat_of_a_rejected_first_row_is_still_a_repeat() -> None:
+    questionnaire = every_kind_questionnaire()
+    good = {"rolle": "laege", "tilfreds": "4", "kanaler": ("telefon",)}
+    rows = [RawRow(2, "a", {**good, "rolle": "ukendt"}), RawRow(3, "a", good)]
+    result = collect_responses(questionnaire, rows, platform="x")
+    assert result.responses.responses == ()
+    assert [s.reason for s in result.skipped][1] == "respondent 'a' again (first in row 2)"

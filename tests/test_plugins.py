@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,12 @@ from klyngepakke.hookspecs import hookimpl
 from klyngepakke.model import ClusterPackage, Questionnaire, Response, ResponseSet
 from klyngepakke.platforms import QuestionnairePlatform, RawRow, ResponseImport, collect_responses
 from klyngepakke.plugins import BrokenPlugin, PluginInfo, PluginRegistry, get_registry
-from klyngepakke.service_data import ServiceCount, ServiceDataKind, ServiceDataReader
+from klyngepakke.service_data import (
+    ServiceDataError,
+    ServiceDataFile,
+    ServiceDataKind,
+    ServiceDataReader,
+)
 from klyngepakke.testing import registered_plugins
 from klyngepakke.topics import Topic, package_from_resource
 
@@ -743,17 +747,15 @@ class CsvCountsReader(ServiceDataReader):
     kinds = (ServiceDataKind.COUNTS,)
 
     def read(
-        self, source: Path, kind: ServiceDataKind, options: Mapping[str, str]
-    ) -> Iterator[ServiceCount]:
+        self, source: Path, kind: ServiceDataKind, workdir: Path, options: Mapping[str, str]
+    ) -> ServiceDataFile:
+        # Checks every row; a real reader would also write the canonical Parquet file.
         with source.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                yield ServiceCount(
-                    row["provider"],
-                    row["code"],
-                    dt.date.fromisoformat(row["start"]),
-                    dt.date.fromisoformat(row["end"]),
-                    int(row["count"]),
-                )
+            rows = list(csv.DictReader(handle))
+        for number, row in enumerate(rows, start=2):
+            if int(row["count"]) < 0:
+                raise ServiceDataError(f"{source}, row {number}, count: negative ({row['count']})")
+        return ServiceDataFile(kind, workdir / "counts.parquet", str(source), len(rows))
 
 
 class SurveyPlugin:
@@ -805,9 +807,11 @@ def test_service_data_reader_through_the_api(tmp_path):
     source.write_text(
         "provider,code,start,end,count\n012345,0120,2024-01-01,2024-12-31,812\n", encoding="utf-8"
     )
-    assert list(reader.read(source, ServiceDataKind.COUNTS, {})) == [
-        ServiceCount("012345", "0120", dt.date(2024, 1, 1), dt.date(2024, 12, 31), 812)
-    ]
+    read = reader.read(source, ServiceDataKind.COUNTS, tmp_path, {})
+    assert (read.rows, read.path) == (1, tmp_path / "counts.parquet")
+    source.write_text("provider,code,start,end,count\n012345,0120,2024-01-01,2024-12-31,-2\n")
+    with pytest.raises(ServiceDataError, match="row 2, count: negative"):
+        reader.read(source, ServiceDataKind.COUNTS, tmp_path, {})
     assert ServiceDataKind.COUNTS.label == "Ydelsesopgørelse"
 
 

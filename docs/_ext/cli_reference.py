@@ -1,7 +1,8 @@
 """Sphinx extension: the CLI reference, generated from ``klyngepakke.cli.build_parser``.
 
 ``.. klyngepakke-cli::`` (in MyST: a ```` ```{klyngepakke-cli} ```` fence) renders the top-level
-``--help`` and each subcommand's ``--help`` as literal blocks, one section per command. The
+``--help`` and each subcommand's ``--help`` (and each of their subcommands', such as
+``klyngepakke survey results``) as literal blocks, one section per command. The
 text is exactly what ``klyngepakke … --help`` prints at 100 columns, so the reference cannot
 drift from the command.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -29,6 +31,13 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
     return {}
 
 
+def _helps(title: str, parser: argparse.ArgumentParser) -> Iterator[tuple[str, str]]:
+    """The help of ``parser`` and of every subcommand under it, depth first."""
+    yield title, parser.format_help()
+    for name, sub in _subcommands(parser).items():
+        yield from _helps(f"{title} {name}", sub)
+
+
 class KlyngepakkeCliDirective(SphinxDirective):
     """Insert a section per command with its help text."""
 
@@ -40,12 +49,7 @@ class KlyngepakkeCliDirective(SphinxDirective):
         try:
             from klyngepakke.cli import build_parser
 
-            parser = build_parser()
-            helps = [("klyngepakke", parser.format_help())]
-            helps += [
-                (f"klyngepakke {name}", sub.format_help())
-                for name, sub in _subcommands(parser).items()
-            ]
+            helps = list(_helps("klyngepakke", build_parser()))
         finally:
             if previous is None:
                 del os.environ["COLUMNS"]

@@ -648,6 +648,11 @@ def _cmd_survey_import(args: argparse.Namespace, out: TextIO) -> int:
         from klyngepakke.errors import KlyngepakkeError
 
         raise KlyngepakkeError(f"{args.source}: no such file")
+    if args.source.suffix.lower() not in platform.response_suffixes:
+        raise UsageError(
+            f"{args.source}: {platform.name} response exports are "
+            f"{', '.join(platform.response_suffixes)} files"
+        )
     result = platform.import_responses(args.source, questionnaire, _parse_options(args.option))
     if args.output.suffix.lower() == ".jsonl":
         atomic_write_text(args.output, response_lines(result.responses), force=args.force)
@@ -655,10 +660,13 @@ def _cmd_survey_import(args: argparse.Namespace, out: TextIO) -> int:
         dump(result.responses, args.output, force=args.force)
     for warning in result.warnings:
         print(f"klyngepakke: warning: {warning}", file=sys.stderr)
-    for skipped in result.skipped:
-        print(f"klyngepakke: skipped {args.source} {skipped}", file=sys.stderr)
-    kept = len(result.responses.responses)
-    out.write(f"wrote {args.output}: {kept} responses, {len(result.skipped)} rows skipped\n")
+    for row in result.skipped:
+        print(f"klyngepakke: skipped {args.source} {row}", file=sys.stderr)
+    kept, skipped = len(result.responses.responses), len(result.skipped)
+    out.write(
+        f"wrote {args.output}: {kept} {'response' if kept == 1 else 'responses'}, "
+        f"{skipped} {'row' if skipped == 1 else 'rows'} skipped\n"
+    )
     return 0
 
 

@@ -41,6 +41,7 @@ from cattrs.gen import make_dict_structure_fn
 from klyngepakke import model
 from klyngepakke.errors import DocumentError, ModelError, PathPart, Problem
 from klyngepakke.fileio import atomic_output, atomic_write_text
+from klyngepakke.metrics.results import ClusterView, MetricsReport
 from klyngepakke.planning import RunbookPlan
 from klyngepakke.survey_results import SurveyComparison, SurveyResults
 
@@ -80,6 +81,8 @@ DOCUMENT_KINDS: Final[dict[str, type[Any]]] = {
     "runbook_plan": RunbookPlan,
     "survey_results": SurveyResults,
     "survey_comparison": SurveyComparison,
+    "metrics_report": MetricsReport,
+    "cluster_metrics": ClusterView,
 }
 """Every top-level object a file can hold, by the ``document`` written in the file."""
 

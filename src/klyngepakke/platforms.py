@@ -199,6 +199,7 @@ def collect_responses(
             )
             skipped.append(SkippedRow(item.row, reason))
             continue
+        first_row[item.respondent] = item.row  # a rejected first row still counts as the first
         answers = {code: answer for code, answer in item.answers.items() if not _blank(answer)}
         response = Response(item.respondent, answers, item.submitted)
         problems = questionnaire.response_problems(response)
@@ -206,7 +207,6 @@ def collect_responses(
             reasons = "; ".join(f"{p.path[-1]}: {p.message}" for p in problems)
             skipped.append(SkippedRow(item.row, reasons))
             continue
-        first_row[item.respondent] = item.row
         kept.append(response)
     responses = ResponseSet(questionnaire.id, tuple(kept), platform=platform)
     ordered = tuple(sorted(skipped, key=lambda s: s.row))

@@ -1,25 +1,29 @@
-"""Service data (ydelsesdata): the records readers produce, and the reader interface."""
+"""Service data (ydelsesdata): what readers hand the metrics engine, and the reader interface.
+
+Regions send counts of billed services in many shapes. A reader turns one file into a
+**canonical Parquet file** of one :class:`ServiceDataKind`, with the columns in
+:data:`CANONICAL_COLUMNS`, checked row by row. Parquet keeps the hand-over small in memory
+at national size (the engine, DuckDB, streams it) and is easy to inspect.
+"""
 
 from __future__ import annotations
 
 import abc
-import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Final
 
 import attrs
 
+from klyngepakke.errors import KlyngepakkeError
 from klyngepakke.model import LabelledEnum
 
 __all__ = [
-    "Claim",
-    "ListSize",
-    "Membership",
-    "ServiceCount",
+    "CANONICAL_COLUMNS",
+    "ServiceDataError",
+    "ServiceDataFile",
     "ServiceDataKind",
     "ServiceDataReader",
-    "ServiceDataRecord",
 ]
 
 
@@ -39,53 +43,57 @@ ServiceDataKind._labels = {
     "membership": "Klyngemedlemskab",
 }
 
+CANONICAL_COLUMNS: Final[dict[ServiceDataKind, dict[str, str]]] = {
+    ServiceDataKind.COUNTS: {
+        "provider_id": "VARCHAR",  # six digits, leading zeros kept
+        "service_code": "VARCHAR",
+        "period_start": "DATE",
+        "period_end": "DATE",  # inclusive
+        "count": "BIGINT",
+    },
+    ServiceDataKind.CLAIMS: {
+        "provider_id": "VARCHAR",
+        "service_code": "VARCHAR",
+        "day": "DATE",
+        "patient": "VARCHAR",  # a pseudonym; never leaves the engine
+    },
+    ServiceDataKind.LIST_SIZES: {
+        "provider_id": "VARCHAR",
+        "period_start": "DATE",
+        "period_end": "DATE",
+        "group1_insured": "BIGINT",
+    },
+    ServiceDataKind.MEMBERSHIP: {
+        "provider_id": "VARCHAR",
+        "cluster": "VARCHAR",
+        "municipality": "VARCHAR",
+        "region": "VARCHAR",
+    },
+}
+"""The columns (and DuckDB types) of each kind's canonical Parquet file, in order."""
+
+
+class ServiceDataError(KlyngepakkeError):
+    """Service data that cannot be used; the message names the file, row and column."""
+
 
 @attrs.frozen
-class ServiceCount:
-    """Aggregated: how often a provider billed a service in a period."""
+class ServiceDataFile:
+    """A checked, canonical Parquet file of one kind, and what the reader did to get it.
 
-    provider_id: str
-    service_code: str
-    period_start: dt.date
-    period_end: dt.date
-    count: int
+    ``notes`` tell the user about repairs (e.g. provider numbers given back their leading
+    zeros) and anything else worth knowing; they never contain patient pseudonyms.
+    """
 
-
-@attrs.frozen
-class Claim:
-    """Claims level: one billed service. ``patient`` is a pseudonym that never leaves the engine."""
-
-    provider_id: str
-    service_code: str
-    day: dt.date
-    patient: str
-
-
-@attrs.frozen
-class ListSize:
-    """Group-1 insured patients listed with a provider in a period."""
-
-    provider_id: str
-    period_start: dt.date
-    period_end: dt.date
-    group1_insured: int
-
-
-@attrs.frozen
-class Membership:
-    """Which cluster, municipality and region a provider belongs to."""
-
-    provider_id: str
-    cluster: str
-    municipality: str
-    region: str
-
-
-ServiceDataRecord = ServiceCount | Claim | ListSize | Membership
+    kind: ServiceDataKind
+    path: Path
+    source: str
+    rows: int
+    notes: tuple[str, ...] = ()
 
 
 class ServiceDataReader(abc.ABC):
-    """Base class for readers of the files regions send (CSV, Parquet, Excel…)."""
+    """Base class for readers of the files regions send (CSV, Parquet, Excel, …)."""
 
     name: ClassVar[str]
     description: ClassVar[str] = ""
@@ -95,6 +103,15 @@ class ServiceDataReader(abc.ABC):
 
     @abc.abstractmethod
     def read(
-        self, source: Path, kind: ServiceDataKind, options: Mapping[str, str]
-    ) -> Iterator[ServiceDataRecord]:
-        """Yield the records in ``source``; errors name the file, row and column."""
+        self,
+        source: Path,
+        kind: ServiceDataKind,
+        workdir: Path,
+        options: Mapping[str, str],
+    ) -> ServiceDataFile:
+        """Check ``source`` and write it as a canonical Parquet file in ``workdir``.
+
+        A source that is already canonical Parquet may be handed over as it is. Raise
+        :class:`ServiceDataError` naming the file, row and column for anything unusable;
+        never drop a row silently.
+        """

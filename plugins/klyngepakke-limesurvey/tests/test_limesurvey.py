@@ -834,7 +834,7 @@ def test_cli_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str
         assert main([*args, "-o", str(output)]) == 0
     captured = capsys.readouterr()
     assert f"wrote {structure} (limesurvey)" in captured.out
-    assert ": 9 responses, 1 rows skipped" in captured.out
+    assert ": 9 responses, 1 row skipped" in captured.out
     assert "row 5: not submitted" in captured.err
     imported = load_responses(output)
     assert imported.platform == "limesurvey"

@@ -876,7 +876,7 @@ def test_cli_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str
     captured = capsys.readouterr()
     assert f"wrote {dictionary_file} (redcap)" in captured.out
     assert "klyngepakke: warning: REDCap takes a survey's title" in captured.err
-    assert ": 4 responses, 1 rows skipped" in captured.out
+    assert ": 4 responses, 1 row skipped" in captured.out
     assert "row 6: respondent 'r00001' again (first in row 2)" in captured.err
     imported = load_responses(responses_file, questionnaire.id)
     assert [r.respondent for r in imported.responses] == ["r00001", "r00002", "r00003", "r00004"]

@@ -1,0 +1,264 @@
+"""What the metrics engine computes from service data, as plain typed values.
+
+:class:`MetricsReport` holds everything for every cluster in the data (KiAP's view, with real
+provider numbers). What may leave for slides and documents is a :class:`ClusterView` made
+by ``klyngepakke.metrics.privacy``: pseudonymised practices, small counts suppressed.
+Both are documents (``metrics_report``, ``cluster_metrics``) the converter reads and writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+import attrs
+
+from klyngepakke.errors import Problem
+from klyngepakke.model import LabelledEnum
+from klyngepakke.model._base import Checked
+
+__all__ = [
+    "ClusterView",
+    "FunnelData",
+    "FunnelFlag",
+    "FunnelPoint",
+    "GroupLevel",
+    "GroupMetric",
+    "MetricsReport",
+    "Period",
+    "ProviderMetric",
+    "RateChange",
+    "RateEstimate",
+    "RuleViolation",
+    "ShownPractice",
+]
+
+
+@attrs.frozen
+class Period(Checked):
+    """A span of days, both ends included."""
+
+    start: dt.date
+    end: dt.date
+
+    def _check(self) -> Iterator[Problem]:
+        if self.end < self.start:
+            yield Problem(("end",), f"{self.end.isoformat()} is before {self.start.isoformat()}")
+
+    @property
+    def days(self) -> int:
+        """Number of days in the period."""
+        return (self.end - self.start).days + 1
+
+
+@attrs.frozen
+class RateEstimate:
+    """A count over a population, its rate per ``per`` and the exact 95 % Poisson interval.
+
+    ``rate``, ``lower`` and ``upper`` are ``None`` when the population is zero.
+    """
+
+    count: int
+    population: int
+    per: int
+    rate: float | None
+    lower: float | None
+    upper: float | None
+
+
+class FunnelFlag(LabelledEnum):
+    """Where a practice lies against the funnel around its region's pooled rate."""
+
+    WITHIN = "within"
+    ABOVE_95 = "above_95"
+    ABOVE_998 = "above_998"
+    BELOW_95 = "below_95"
+    BELOW_998 = "below_998"
+
+
+FunnelFlag._labels = {
+    "within": "Inden for grænserne",
+    "above_95": "Over 95 %-grænsen",
+    "above_998": "Over 99,8 %-grænsen",
+    "below_95": "Under 95 %-grænsen",
+    "below_998": "Under 99,8 %-grænsen",
+}
+
+
+@attrs.frozen
+class ProviderMetric:
+    """One practice in one period: its rate, where it lies in the funnel, and its fees."""
+
+    provider_id: str
+    cluster: str
+    municipality: str
+    region: str
+    estimate: RateEstimate
+    flag: FunnelFlag
+    p_above: float
+    """P(X >= count) under the region's pooled rate: the exact upper tail."""
+    p_below: float
+    """P(X <= count) under the region's pooled rate: the exact lower tail."""
+    fees: Decimal
+    """The services counted times the fee in force when each was billed (DKK)."""
+
+
+class GroupLevel(LabelledEnum):
+    """What a group of practices is."""
+
+    CLUSTER = "cluster"
+    REGION = "region"
+    COUNTRY = "country"
+
+
+GroupLevel._labels = {"cluster": "Klynge", "region": "Region", "country": "Hele landet"}
+
+
+@attrs.frozen
+class GroupMetric:
+    """A cluster, a region or the whole country.
+
+    ``pooled`` is total count over total population (what a funnel compares with);
+    ``mean_rate`` and ``median_rate`` summarise the practices' own rates.
+    """
+
+    level: GroupLevel
+    name: str
+    region: str
+    practices: int
+    pooled: RateEstimate
+    mean_rate: float | None
+    median_rate: float | None
+    fees: Decimal
+
+
+@attrs.frozen
+class FunnelPoint:
+    """The funnel's limits (rates per ``per``) at one population size, for drawing."""
+
+    population: float
+    lower_95: float
+    upper_95: float
+    lower_998: float
+    upper_998: float
+
+
+@attrs.frozen
+class FunnelData:
+    """A region's funnel: the target (pooled region rate), the curve, and overdispersion.
+
+    Practices are classified by exact tail probabilities (see :class:`ProviderMetric`); the
+    interpolated curve is for display only.
+    """
+
+    region: str
+    target_rate: float
+    per: int
+    curve: tuple[FunnelPoint, ...]
+    phi: float | None
+    limits_too_narrow: bool
+    note: str = ""
+
+
+@attrs.frozen
+class RuleViolation:
+    """A practice billed one patient more often on one day than the service allows.
+
+    Never carries the patient's pseudonym.
+    """
+
+    provider_id: str
+    day: dt.date
+    service_code: str
+    count: int
+    limit: int
+
+
+@attrs.frozen
+class RateChange:
+    """Baseline versus follow-up for a practice, a cluster or a region.
+
+    ``ratio`` is follow-up rate over baseline rate with its exact conditional interval and
+    two-sided p-value; ``versus_region`` is the ratio divided by the region's own ratio over
+    the same periods (1 = changed like the region). ``None`` where a ratio is undefined, with
+    ``note`` saying why.
+    """
+
+    level: GroupLevel | None
+    """``None`` for a practice."""
+    name: str
+    baseline: RateEstimate
+    followup: RateEstimate
+    ratio: float | None
+    lower: float | None
+    upper: float | None
+    p_value: float | None
+    versus_region: float | None
+    note: str = ""
+
+
+@attrs.frozen
+class MetricsReport:
+    """Everything computed for one metric and period, for every cluster in the data."""
+
+    metric_id: str
+    metric_title: str
+    service_codes: tuple[str, ...]
+    per: int
+    period: Period
+    providers: tuple[ProviderMetric, ...]
+    clusters: tuple[GroupMetric, ...]
+    regions: tuple[GroupMetric, ...]
+    country: GroupMetric
+    funnels: tuple[FunnelData, ...]
+    violations: tuple[RuleViolation, ...] = ()
+    baseline_period: Period | None = None
+    changes: tuple[RateChange, ...] = ()
+    joined: tuple[str, ...] = ()
+    """Providers in the follow-up only."""
+    left: tuple[str, ...] = ()
+    """Providers in the baseline only."""
+    notes: tuple[str, ...] = ()
+    synthetic: bool = False
+    """The data came from the synthetic generator: say so wherever it is shown."""
+
+
+@attrs.frozen
+class ShownPractice:
+    """A practice as a cluster may see it: a pseudonym, and numbers safe to show.
+
+    ``count`` is ``None`` when suppressed (``suppressed`` says so); ``list_size_band`` is a
+    band such as ``"2.000-4.000"`` in small clusters instead of the exact list size.
+    """
+
+    pseudonym: str
+    count: int | None
+    rate: float | None
+    lower: float | None
+    upper: float | None
+    list_size: int | None
+    list_size_band: str
+    suppressed: bool
+    flag: FunnelFlag
+
+
+@attrs.frozen
+class ClusterView:
+    """One cluster's metrics as they may appear on slides and in documents."""
+
+    cluster: str
+    region: str
+    metric_id: str
+    metric_title: str
+    per: int
+    period: Period
+    practices: tuple[ShownPractice, ...]
+    cluster_metric: GroupMetric
+    region_metric: GroupMetric
+    country_metric: GroupMetric
+    funnel: FunnelData
+    suppression_threshold: int
+    notes: tuple[str, ...] = ()
+    changes: tuple[RateChange, ...] = ()
+    synthetic: bool = False
