@@ -31,6 +31,9 @@ __all__ = [
     "RateChange",
     "RateEstimate",
     "RuleViolation",
+    "ShownChange",
+    "ShownEstimate",
+    "ShownGroup",
     "ShownPractice",
 ]
 
@@ -222,14 +225,22 @@ class MetricsReport:
     notes: tuple[str, ...] = ()
     synthetic: bool = False
     """The data came from the synthetic generator: say so wherever it is shown."""
+    baseline_providers: tuple[ProviderMetric, ...] = ()
+    """The baseline period's practices (with their clusters), when there is a baseline.
+
+    Privacy needs them to give pseudonyms that stay the same from the baseline report to the
+    follow-up report, and to name the practices that left.
+    """
 
 
 @attrs.frozen
 class ShownPractice:
     """A practice as a cluster may see it: a pseudonym, and numbers safe to show.
 
-    ``count`` is ``None`` when suppressed (``suppressed`` says so); ``list_size_band`` is a
-    band such as ``"2.000-4.000"`` in small clusters instead of the exact list size.
+    ``count`` is ``None`` when suppressed (``suppressed`` says so: a small count, or one hidden
+    so that a small count cannot be recovered) and for every practice of a small cluster
+    (:attr:`ClusterView.banded`). ``list_size`` is ``None`` where only ``list_size_band``
+    (``"2.000–3.999"``) may be shown.
     """
 
     pseudonym: str
@@ -244,8 +255,66 @@ class ShownPractice:
 
 
 @attrs.frozen
+class ShownEstimate:
+    """A :class:`RateEstimate` as it may be shown.
+
+    ``count``, ``rate`` and the interval are ``None`` when hidden (``suppressed``: a small
+    count, or one that would reveal a small count); ``population`` is ``None`` where only
+    ``population_band`` may be shown.
+    """
+
+    count: int | None
+    population: int | None
+    per: int
+    rate: float | None
+    lower: float | None
+    upper: float | None
+    population_band: str = ""
+    suppressed: bool = False
+
+
+@attrs.frozen
+class ShownGroup:
+    """A :class:`GroupMetric` as it may be shown; ``fees`` is ``None`` when the count is."""
+
+    level: GroupLevel
+    name: str
+    region: str
+    practices: int
+    pooled: ShownEstimate
+    mean_rate: float | None
+    median_rate: float | None
+    fees: Decimal | None
+
+
+@attrs.frozen
+class ShownChange:
+    """A :class:`RateChange` as it may be shown; a practice's ``name`` is its pseudonym.
+
+    ``suppressed``: the ratio, its interval, the p-value and ``versus_region`` are hidden
+    because they would reveal a hidden count.
+    """
+
+    level: GroupLevel | None
+    name: str
+    baseline: ShownEstimate
+    followup: ShownEstimate
+    ratio: float | None
+    lower: float | None
+    upper: float | None
+    p_value: float | None
+    versus_region: float | None
+    note: str = ""
+    suppressed: bool = False
+
+
+@attrs.frozen
 class ClusterView:
-    """One cluster's metrics as they may appear on slides and in documents."""
+    """One cluster's metrics as they may appear on slides and in documents.
+
+    Made by :func:`klyngepakke.metrics.privacy.cluster_view`. ``banded``: a small cluster,
+    whose practices show list-size bands and rates but no counts (see that module).
+    """
 
     cluster: str
     region: str
@@ -254,11 +323,13 @@ class ClusterView:
     per: int
     period: Period
     practices: tuple[ShownPractice, ...]
-    cluster_metric: GroupMetric
-    region_metric: GroupMetric
-    country_metric: GroupMetric
+    cluster_metric: ShownGroup
+    region_metric: ShownGroup
+    country_metric: ShownGroup
     funnel: FunnelData
     suppression_threshold: int
     notes: tuple[str, ...] = ()
-    changes: tuple[RateChange, ...] = ()
+    changes: tuple[ShownChange, ...] = ()
     synthetic: bool = False
+    baseline_period: Period | None = None
+    banded: bool = False
