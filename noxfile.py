@@ -171,7 +171,9 @@ def demo(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure start-up time and survey aggregation (100,000 responses x 30 questions)."""
+    """Measure start-up, survey aggregation and the metrics engine (30 million claims)."""
     _install_built(session)
+    session.install("pandas")  # the metrics benchmark's comparison
     session.run("python", "benchmarks/startup.py", *session.posargs)
     session.run("python", "benchmarks/survey_results.py")
+    session.run("python", "benchmarks/metrics.py")

@@ -200,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_questionnaire_commands(commands)
     _add_survey_commands(commands)
+    _add_metrics_commands(commands)
 
     export = commands.add_parser(
         "export",
@@ -323,6 +324,141 @@ def _add_survey_commands(commands: Any) -> None:
     results.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
     results.add_argument("--force", action="store_true", help="replace the JSON file if it exists")
     results.set_defaults(run=_cmd_survey_results)
+
+
+def _add_metrics_commands(commands: Any) -> None:
+    group = commands.add_parser(
+        "metrics",
+        help="compute service-data metrics (rates per 1000, funnels, changes)",
+        description="Compute a package's metric from the regions' service data, for every "
+        "practice, cluster and region, or write one cluster's view for slides; or write "
+        "synthetic service data to try it on. Needs the optional extra: "
+        "pip install 'klyngepakke[metrics]'.",
+    )
+    sub = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    compute = sub.add_parser(
+        "compute",
+        help="compute a metric from service data",
+        description="Read service data (counts, or claims with --claims), list sizes and "
+        "cluster membership with the installed readers (chosen by file suffix, or --reader), "
+        "compute the metric of the topic's package, write it to OUT and print a summary. "
+        "Without --cluster OUT is the whole report with real provider numbers (for KiAP "
+        "only); with --cluster it is that cluster's view: practices pseudonymised (Praksis "
+        "A, B, ...), small counts hidden.",
+        epilog="The pseudonym key is read from KLYNGEPAKKE_PSEUDONYM_KEY; keep it the same "
+        "between baseline and follow-up.",
+    )
+    compute.add_argument(
+        "--services",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="service data: counts per practice and period, or claims with --claims",
+    )
+    compute.add_argument(
+        "--claims", action="store_true", help="the service files hold one row per billed service"
+    )
+    compute.add_argument(
+        "--lists", type=Path, required=True, metavar="FILE", help="list sizes (gruppe 1-sikrede)"
+    )
+    compute.add_argument(
+        "--members", type=Path, required=True, metavar="FILE", help="cluster membership"
+    )
+    package = compute.add_mutually_exclusive_group()
+    package.add_argument(
+        "--topic",
+        help=f"the topic whose package defines the metric (default: {DEFAULT_METRICS_TOPIC}, "
+        "if installed)",
+    )
+    package.add_argument(
+        "--package", type=Path, metavar="FILE", help="a package file that defines the metric"
+    )
+    compute.add_argument(
+        "--metric", metavar="ID", help="which of the package's metrics (needed if it has several)"
+    )
+    compute.add_argument(
+        "--period",
+        metavar="START:END",
+        help="the period to count, e.g. 2024-01-01:2024-12-31 (default: counts: the one period "
+        "in the file; claims: the metric's months up to the last day in the file)",
+    )
+    compute.add_argument(
+        "--cluster", metavar="NAME", help="write only this cluster's view (for slides)"
+    )
+    compute.add_argument(
+        "--threshold",
+        type=int,
+        metavar="N",
+        help="with --cluster: hide counts from 1 to N-1 (default 5)",
+    )
+    compute.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="PATH",
+        help="with --cluster: also write provider number -> pseudonym for the coordinator",
+    )
+    compute.add_argument(
+        "--previous-mapping",
+        type=Path,
+        metavar="PATH",
+        help="with --cluster: keep the pseudonyms of an earlier round's mapping",
+    )
+    compute.add_argument(
+        "--baseline-services", type=Path, metavar="FILE", help="the baseline's service data"
+    )
+    compute.add_argument(
+        "--baseline-lists", type=Path, metavar="FILE", help="the baseline's list sizes"
+    )
+    compute.add_argument(
+        "--baseline-members",
+        type=Path,
+        metavar="FILE",
+        help="the baseline's membership (default: --members)",
+    )
+    compute.add_argument(
+        "--baseline-period", metavar="START:END", help="the baseline period (as --period)"
+    )
+    compute.add_argument(
+        "--reader", metavar="NAME", help="read every file with this reader (default: by suffix)"
+    )
+    compute.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="reader option (repeatable)",
+    )
+    compute.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUT", help=".json or .yaml"
+    )
+    compute.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    compute.set_defaults(run=_cmd_metrics_compute)
+    synthetic = sub.add_parser(
+        "synthetic",
+        help="write synthetic service data",
+        description="Write a synthetic country's service data (membership, list sizes, "
+        "counts, claims) and a README, every file named 'syntetisk': not real practices, "
+        "patients or services.",
+    )
+    synthetic.add_argument("--out", type=Path, required=True, metavar="DIR")
+    synthetic.add_argument(
+        "--providers", type=int, default=1700, metavar="N", help="practices (default 1700)"
+    )
+    synthetic.add_argument(
+        "--claims",
+        type=int,
+        metavar="N",
+        help="claims rows (default: the claims behind the counts)",
+    )
+    synthetic.add_argument("--seed", type=int, default=0, metavar="S", help="default 0")
+    synthetic.add_argument("--year", type=int, default=2025, help="default 2025")
+    synthetic.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        default="csv",
+        help="CSV as regions send it (default) or canonical Parquet",
+    )
+    synthetic.set_defaults(run=_cmd_metrics_synthetic)
 
 
 # -- main -----------------------------------------------------------------------------------
@@ -996,3 +1132,400 @@ def _show_meeting(meeting: Meeting, out: TextIO) -> None:
     for action in meeting.action_items:
         due = action.due.isoformat() if action.due else "-"
         out.write(f"  Handling: {action.what} ({action.owner}, {due}, {action.status.label})\n")
+
+
+# -- metrics --------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from klyngepakke.metrics.results import ClusterView, GroupMetric, MetricsReport, Period
+    from klyngepakke.model import MetricDefinition, ServiceCode
+    from klyngepakke.service_data import ServiceDataFile, ServiceDataKind
+
+DEFAULT_METRICS_TOPIC = "akutfunktioner"
+"""The topic whose package ``metrics compute`` uses when none is given, if installed."""
+
+
+def _cmd_metrics_compute(args: argparse.Namespace, out: TextIO) -> int:
+    import tempfile
+
+    from klyngepakke.conversion import dump, format_for_path
+    from klyngepakke.metrics.engine import BaselineInput, compute_metrics, require_metrics_extra
+    from klyngepakke.service_data import ServiceDataKind
+
+    try:
+        format_for_path(args.output)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.output.exists() and not args.force:
+        from klyngepakke.errors import OutputExistsError
+
+        raise OutputExistsError(f"{args.output}: already exists; use --force to replace it")
+    view_options = (args.threshold, args.mapping, args.previous_mapping)
+    if args.cluster is None and any(option is not None for option in view_options):
+        raise UsageError("--threshold, --mapping and --previous-mapping need --cluster")
+    if (args.baseline_services is None) != (args.baseline_lists is None):
+        raise UsageError("a baseline needs both --baseline-services and --baseline-lists")
+    if args.baseline_services is None and (args.baseline_members or args.baseline_period):
+        raise UsageError("--baseline-members and --baseline-period need --baseline-services")
+    period = _parse_period(args.period, "--period")
+    baseline_period = _parse_period(args.baseline_period, "--baseline-period")
+    definition, services = _metric_for(args)
+    options = _parse_options(args.option)
+    require_metrics_extra()
+
+    kind = ServiceDataKind.CLAIMS if args.claims else ServiceDataKind.COUNTS
+    with tempfile.TemporaryDirectory(prefix="klyngepakke-metrics-") as folder:
+        work = Path(folder)
+
+        def read(path: Path, what: ServiceDataKind, name: str) -> ServiceDataFile:
+            return _read_service_data(path, what, args.reader, options, work / name)
+
+        members = read(args.members, ServiceDataKind.MEMBERSHIP, "members")
+        baseline = None
+        if args.baseline_services is not None:
+            earlier = read(args.baseline_services, kind, "baseline-services")
+            baseline = BaselineInput(
+                list_sizes=read(args.baseline_lists, ServiceDataKind.LIST_SIZES, "baseline-lists"),
+                counts=None if args.claims else earlier,
+                claims=earlier if args.claims else None,
+                membership=(
+                    read(args.baseline_members, ServiceDataKind.MEMBERSHIP, "baseline-members")
+                    if args.baseline_members is not None
+                    else None
+                ),
+                period=baseline_period,
+            )
+        data = read(args.services, kind, "services")
+        report = compute_metrics(
+            definition,
+            services,
+            counts=None if args.claims else data,
+            claims=data if args.claims else None,
+            list_sizes=read(args.lists, ServiceDataKind.LIST_SIZES, "lists"),
+            membership=members,
+            period=period,
+            baseline=baseline,
+        )
+    for note in report.notes:
+        print(f"klyngepakke: note: {note}", file=sys.stderr)
+    if args.cluster is None:
+        dump(report, args.output, force=args.force)
+        _show_metrics_report(report, out)
+    else:
+        view = _cluster_view(report, args)
+        dump(view, args.output, force=args.force)
+        _show_cluster_view(view, out)
+    out.write(f"wrote {args.output}\n")
+    return 0
+
+
+def _cluster_view(report: MetricsReport, args: argparse.Namespace) -> ClusterView:
+    from klyngepakke.metrics import privacy
+
+    previous = None
+    if args.previous_mapping is not None:
+        previous = privacy.read_pseudonym_mapping(args.previous_mapping)
+    threshold = privacy.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    view = privacy.cluster_view(report, args.cluster, threshold=threshold, previous=previous)
+    if args.mapping is not None:
+        mapping = privacy.pseudonym_mapping(report, args.cluster, previous=previous)
+        privacy.write_pseudonym_mapping(args.mapping, mapping, force=args.force)
+        print(f"wrote {args.mapping} (for the cluster coordinator only)", file=sys.stderr)
+    return view
+
+
+def _cmd_metrics_synthetic(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.metrics.engine import require_metrics_extra
+
+    require_metrics_extra()
+    from klyngepakke.metrics.synthetic import generate_country
+
+    try:
+        country = generate_country(providers=args.providers, seed=args.seed, year=args.year)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.claims is not None and args.claims < 0:
+        raise UsageError(f"--claims {args.claims} must be 0 or more")
+    paths = country.write_files(args.out, format=args.format, claims_rows=args.claims)
+    out.write(
+        f"Syntetiske ydelsesdata (ikke rigtige praksis eller patienter): {len(country.practices)} "
+        f"praksis i {len(country.clusters)} klynger, år {country.year}, ydelse "
+        f"{country.service_code}, seed {country.seed}\n"
+    )
+    for path in paths:
+        out.write(f"wrote {path}\n")
+    return 0
+
+
+def _parse_period(text: str | None, option: str) -> Period | None:
+    import datetime as dt
+
+    from klyngepakke.errors import ModelError
+    from klyngepakke.metrics.results import Period
+
+    if text is None:
+        return None
+    start, sep, end = text.partition(":")
+    example = "2024-01-01:2024-12-31"
+    if not sep:
+        raise UsageError(f"{option} {text!r} is not START:END, e.g. {example}")
+    first = _parse_arg(dt.date.fromisoformat, start.strip(), option, example)
+    last = _parse_arg(dt.date.fromisoformat, end.strip(), option, example)
+    try:
+        return Period(first, last)
+    except ModelError:
+        raise UsageError(f"{option} {text!r} ends before it starts") from None
+
+
+def _metric_for(args: argparse.Namespace) -> tuple[MetricDefinition, tuple[ServiceCode, ...]]:
+    """The metric to compute and the package's services, from --topic or --package."""
+    from klyngepakke import model
+    from klyngepakke.conversion import load
+    from klyngepakke.plugins import get_registry
+
+    if args.package is not None:
+        package = load(args.package)
+        if not isinstance(package, model.ClusterPackage):
+            raise UsageError(f"{args.package} is a {type(package).__name__}, not a cluster package")
+        source = str(args.package)
+    else:
+        topic = args.topic
+        if topic is None:
+            if DEFAULT_METRICS_TOPIC not in get_registry().topics():
+                raise UsageError(
+                    f"give --topic TOPIC or --package FILE (the default topic "
+                    f"{DEFAULT_METRICS_TOPIC!r} is not installed)"
+                )
+            topic = DEFAULT_METRICS_TOPIC
+        package = get_registry().topic(topic).package
+        source = f"topic {topic}"
+    if not package.metrics:
+        from klyngepakke.errors import KlyngepakkeError
+
+        raise KlyngepakkeError(f"{source}: the package defines no metrics")
+    ids = [metric.id for metric in package.metrics]
+    if args.metric is None:
+        if len(ids) > 1:
+            raise UsageError(f"{source} has several metrics: choose one with --metric {ids}")
+        return package.metrics[0], package.service_codes
+    for metric in package.metrics:
+        if metric.id == args.metric:
+            return metric, package.service_codes
+    raise UsageError(f"--metric {args.metric!r}: {source} has {', '.join(ids)}")
+
+
+def _read_service_data(
+    path: Path,
+    kind: ServiceDataKind,
+    reader_name: str | None,
+    options: dict[str, str],
+    workdir: Path,
+) -> ServiceDataFile:
+    """Read one file with the reader named, or the one installed reader for its suffix."""
+    from klyngepakke.plugins import get_registry
+    from klyngepakke.service_data import ServiceDataError
+
+    if not path.is_file():
+        raise ServiceDataError(f"{path}: no such file")
+    registry = get_registry()
+    if reader_name is not None:
+        reader = registry.service_data_reader(reader_name)
+        if kind not in reader.kinds:
+            raise UsageError(
+                f"--reader {reader_name} does not read {kind.value} files "
+                f"({', '.join(k.value for k in reader.kinds)} only)"
+            )
+    else:
+        suffix = path.suffix.lower()
+        installed = sorted(registry.service_data_readers().items())
+        fitting = [r.item for _, r in installed if suffix in r.item.suffixes]
+        fitting = [reader for reader in fitting if kind in reader.kinds]
+        if not fitting:
+            known = ", ".join(name for name, _ in installed) or "none is installed"
+            raise ServiceDataError(
+                f"{path}: no service-data reader reads {kind.value} files ending in "
+                f"{suffix or '(no suffix)'} (readers: {known}; see 'klyngepakke plugins')"
+            )
+        if len(fitting) > 1:
+            names = ", ".join(reader.name for reader in fitting)
+            raise UsageError(f"{path}: several readers read {suffix} files ({names}): use --reader")
+        reader = fitting[0]
+    workdir.mkdir(parents=True, exist_ok=True)
+    return reader.read(path, kind, workdir, options)
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    """Danish decimal comma; ``-`` for no value."""
+    if value is None:
+        return "-"
+    return f"{value:,.{digits}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _interval(lower: float | None, upper: float | None) -> str:
+    if lower is None or upper is None:
+        return "-"
+    return f"{_number(lower)}-{_number(upper)}"
+
+
+def _metrics_heading(title: str, period: Period, synthetic: bool, out: TextIO) -> None:
+    from klyngepakke.danish import format_date
+
+    if synthetic:
+        out.write("SYNTETISKE DATA - ikke rigtige praksis eller patienter\n")
+    out.write(f"{title}\n{format_date(period.start)} - {format_date(period.end)}\n\n")
+
+
+def _group_row(group: GroupMetric, name: str) -> list[str]:
+    from klyngepakke.danish import format_amount
+
+    return [
+        name,
+        str(group.practices),
+        _number(group.pooled.count, 0),
+        _number(group.pooled.population, 0),
+        _number(group.pooled.rate),
+        _interval(group.pooled.lower, group.pooled.upper),
+        _number(group.mean_rate),
+        _number(group.median_rate),
+        format_amount(group.fees),
+    ]
+
+
+def _show_metrics_report(report: MetricsReport, out: TextIO) -> None:
+    from klyngepakke.metrics.results import FunnelFlag
+
+    _metrics_heading(report.metric_title, report.period, report.synthetic, out)
+    header = [
+        "",
+        "Praksis",
+        "Ydelser",
+        "Gruppe 1-sikrede",
+        f"Pr. {report.per}",
+        "95 %-interval",
+        "Gennemsnit",
+        "Median",
+        "Honorar",
+    ]
+    changes = {(c.level, c.name): c for c in report.changes if c.level is not None}
+    if changes:
+        header.append("Rateratio")
+
+    def row(group: GroupMetric, name: str) -> list[str]:
+        cells = _group_row(group, name)
+        if changes:
+            change = changes.get((group.level, group.name))
+            cells.append(_number(change.ratio, 2) if change else "-")
+        return cells
+
+    for region in report.regions:
+        out.write(f"{region.name}\n")
+        clusters = [c for c in report.clusters if c.region == region.name]
+        rows = [row(cluster, f"  {cluster.name}") for cluster in clusters]
+        _table(out, header, [*rows, row(region, f"{region.name} i alt")])
+        out.write("\n")
+    _table(out, header, [row(report.country, report.country.name)])
+    flagged = sum(1 for p in report.providers if p.flag is not FunnelFlag.WITHIN)
+    out.write(
+        f"\n{len(report.providers)} praksis i {len(report.clusters)} klynger; {flagged} ligger "
+        "uden for 95 %-grænserne omkring regionens niveau\n"
+    )
+    if report.violations:
+        out.write(
+            "En patient er afregnet oftere på en dag, end ydelsen tillader: "
+            f"{len(report.violations)} tilfælde (se filen)\n"
+        )
+    if report.baseline_period is not None:
+        out.write(
+            f"Sammenlignet med {_period_text(report.baseline_period)}: {len(report.joined)} "
+            f"praksis er kommet til, {len(report.left)} er ophørt\n"
+        )
+
+
+def _period_text(period: Period) -> str:
+    from klyngepakke.danish import format_date
+
+    return f"{format_date(period.start)} - {format_date(period.end)}"
+
+
+def _show_cluster_view(view: ClusterView, out: TextIO) -> None:
+    from klyngepakke.metrics.privacy import HIDDEN_MARK
+
+    def shown(value: float | None, digits: int = 1) -> str:
+        return HIDDEN_MARK if value is None else _number(value, digits)
+
+    def interval(lower: float | None, upper: float | None) -> str:
+        return HIDDEN_MARK if lower is None or upper is None else _interval(lower, upper)
+
+    _metrics_heading(f"{view.metric_title}: {view.cluster}", view.period, view.synthetic, out)
+    header = ["", "Ydelser", "Gruppe 1-sikrede", f"Pr. {view.per}", "95 %-interval", "Placering"]
+    rows = [
+        [
+            practice.pseudonym,
+            shown(practice.count, 0),
+            practice.list_size_band
+            if practice.list_size is None and practice.list_size_band
+            else shown(practice.list_size, 0),
+            shown(practice.rate),
+            interval(practice.lower, practice.upper),
+            practice.flag.label,
+        ]
+        for practice in view.practices
+    ]
+    _table(out, header, rows)
+    out.write("\n")
+    groups = [
+        ("Klyngen", view.cluster_metric),
+        (view.region_metric.name, view.region_metric),
+        (view.country_metric.name, view.country_metric),
+    ]
+    _table(
+        out,
+        ["", "Praksis", "Ydelser", "Gruppe 1-sikrede", f"Pr. {view.per}", "95 %-interval"],
+        [
+            [
+                name,
+                str(group.practices),
+                shown(group.pooled.count, 0),
+                group.pooled.population_band
+                if group.pooled.population is None and group.pooled.population_band
+                else shown(group.pooled.population, 0),
+                shown(group.pooled.rate),
+                interval(group.pooled.lower, group.pooled.upper),
+            ]
+            for name, group in groups
+        ],
+    )
+    if view.changes and view.baseline_period is not None:
+
+        def ratio(value: float | None, suppressed: bool) -> str:
+            return HIDDEN_MARK if suppressed else _number(value, 2)
+
+        out.write(f"\nÆndring siden {_period_text(view.baseline_period)}\n")
+        header = ["", f"Før pr. {view.per}", f"Nu pr. {view.per}", "Rateratio", "95 %-interval"]
+        _table(
+            out,
+            [*header, "I forhold til regionen"],
+            [
+                [
+                    change.name,
+                    shown(change.baseline.rate),
+                    shown(change.followup.rate),
+                    ratio(change.ratio, change.suppressed),
+                    HIDDEN_MARK
+                    if change.suppressed
+                    else f"{ratio(change.lower, False)}-{ratio(change.upper, False)}"
+                    if change.lower is not None and change.upper is not None
+                    else "-",
+                    ratio(change.versus_region, change.suppressed),
+                ]
+                for change in view.changes
+            ],
+        )
+    hidden = [
+        *(value for p in view.practices for value in (p.count, p.rate, p.lower)),
+        *(g.pooled.count for _, g in groups),
+    ]
+    legend = [f"{HIDDEN_MARK}: skjult af hensyn til fortroligheden"]
+    lines = [*(legend if any(value is None for value in hidden) else []), *view.notes]
+    if lines:
+        out.write("\n" + "\n".join(lines) + "\n")
