@@ -160,6 +160,28 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", metavar="FILE", nargs="+", type=Path)
     validate.set_defaults(run=_cmd_validate)
 
+    bundle = commands.add_parser(
+        "bundle",
+        help="gather a meeting's parts into one bundle file",
+        description="Gather a package and what has been made for one meeting (the meeting, "
+        "survey results, service metrics, the dated runbook) into one meeting bundle, the "
+        "input of the deck and the letter and results documents. Parts left out are shown "
+        "as marked placeholders by those exporters.",
+    )
+    bundle.add_argument("source", metavar="TOPIC|FILE", help="the package: a topic or a file")
+    bundle.add_argument("--meeting", type=Path, metavar="FILE", help="the meeting")
+    bundle.add_argument("--survey", type=Path, metavar="FILE", help="survey results")
+    bundle.add_argument(
+        "--survey-baseline", type=Path, metavar="FILE", help="survey results to compare with"
+    )
+    bundle.add_argument(
+        "--metrics", type=Path, metavar="FILE", help="one cluster's metrics (cluster_metrics)"
+    )
+    bundle.add_argument("--plan", type=Path, metavar="FILE", help="the dated runbook")
+    bundle.add_argument("-o", "--output", type=Path, required=True, metavar="PATH")
+    bundle.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    bundle.set_defaults(run=_cmd_bundle)
+
     plan = commands.add_parser(
         "plan",
         help="date a topic's runbook for a meeting",
@@ -667,6 +689,36 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
             raise OutputExistsError(f"{output}: already exists; not replaced")
     written = export(obj, exporter.name, output, force=force, options=options)
     out.write(f"wrote {written} ({exporter.name})\n")
+    return 0
+
+
+def _cmd_bundle(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke import model
+    from klyngepakke.bundle import MeetingBundle
+    from klyngepakke.conversion import dump, load
+    from klyngepakke.metrics.results import ClusterView
+    from klyngepakke.planning import RunbookPlan
+    from klyngepakke.survey_results import SurveyResults
+
+    package = _resolve(args.source)
+    if not isinstance(package, model.ClusterPackage):
+        raise UsageError(f"{args.source} is a {type(package).__name__}, not a cluster package")
+    parts: dict[str, Any] = {}
+    for name, kind in (
+        ("meeting", model.Meeting),
+        ("survey", SurveyResults),
+        ("survey_baseline", SurveyResults),
+        ("metrics", ClusterView),
+        ("plan", RunbookPlan),
+    ):
+        path = getattr(args, name)
+        if path is not None:
+            parts[name] = load(path, kind)
+    bundle = MeetingBundle(package, **parts)
+    written = dump(bundle, args.output, force=args.force)
+    out.write(f"wrote {written} (meeting_bundle)\n")
+    for gap in bundle.missing():
+        print(f"klyngepakke: missing: {gap}", file=sys.stderr)
     return 0
 
 
