@@ -30,7 +30,8 @@ class MeetingBundle(Checked):
 
     ``survey_baseline`` is the same questionnaire's results from before (a follow-up meeting
     compares with it); it needs ``survey``. ``metrics`` is one cluster's view of the service
-    data, with its baseline changes when the report had one.
+    data, with its baseline changes when the report had one. ``synthetic`` is also true when
+    the metrics are.
     """
 
     package: ClusterPackage
@@ -39,6 +40,8 @@ class MeetingBundle(Checked):
     survey_baseline: SurveyResults | None = None
     metrics: ClusterView | None = None
     plan: RunbookPlan | None = None
+    synthetic: bool = False
+    """Made from synthetic data: every artefact made from it must say so."""
 
     def _check(self) -> Iterator[Problem]:
         if self.survey_baseline is not None and self.survey is None:
@@ -53,6 +56,11 @@ class MeetingBundle(Checked):
                 ("plan", "topic"),
                 f"is {self.plan.topic!r} but the package is {self.package.topic!r}",
             )
+
+    @property
+    def is_synthetic(self) -> bool:
+        """Whether any part is synthetic (the flag, or metrics marked synthetic)."""
+        return self.synthetic or (self.metrics is not None and self.metrics.synthetic)
 
     @property
     def survey_comparison(self) -> SurveyComparison | None:

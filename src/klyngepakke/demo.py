@@ -1,0 +1,177 @@
+"""A complete synthetic meeting bundle, for demos, tests and benchmarks.
+
+Everything in it is made up and says so: the meeting's title, the people (their organisation
+is "syntetisk"), the survey results (random valid answers) and the service metrics (from
+:mod:`klyngepakke.metrics.synthetic`, which marks its files synthetic). Computing the metrics
+needs the ``metrics`` extra.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from klyngepakke.bundle import MeetingBundle
+from klyngepakke.metrics.results import ClusterView
+from klyngepakke.model import (
+    Attendance,
+    ClusterPackage,
+    Delegation,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    OrganisationKind,
+    Participant,
+    Person,
+)
+from klyngepakke.planning import COPENHAGEN, plan_runbook
+from klyngepakke.survey_results import aggregate
+
+__all__ = ["SYNTHETIC_LABEL", "synthetic_bundle", "synthetic_meeting"]
+
+SYNTHETIC_LABEL = "syntetiske data"
+"""How synthetic material is labelled where people read it."""
+
+_PEOPLE = {
+    OrganisationKind.CLUSTER: (
+        ("Anne Holm", "Klyngeformand, praktiserende læge", "ordstyrer"),
+        ("Jens Lund", "Praktiserende læge", ""),
+        ("Mette Dahl", "Praktiserende læge", ""),
+        ("Søren Bak", "Praktiserende læge", ""),
+        ("Lise Vang", "Klyngekoordinator", "referent"),
+    ),
+    OrganisationKind.MUNICIPALITY: (
+        ("Karen Friis", "Leder af akutfunktionen", ""),
+        ("Peter Møller", "Sygeplejerske, akutteamet", ""),
+        ("Hanne Krogh", "Sundhedschef", ""),
+    ),
+    OrganisationKind.KIAP: (("Ole Brandt", "Konsulent", ""),),
+}
+
+
+def synthetic_meeting(
+    package: ClusterPackage,
+    *,
+    cluster: str = "Klynge Syd (syntetisk)",
+    municipality: str = "Sydby Kommune (syntetisk)",
+    start: dt.datetime | None = None,
+) -> Meeting:
+    """A planned cluster meeting on ``package``'s topic with made-up participants."""
+    if start is None:
+        start = dt.datetime(2027, 3, 11, 16, 0, tzinfo=COPENHAGEN)
+    names = {
+        OrganisationKind.CLUSTER: cluster,
+        OrganisationKind.MUNICIPALITY: municipality,
+        OrganisationKind.KIAP: "KiAP",
+    }
+    delegations = []
+    for kind, people in _PEOPLE.items():
+        organisation = Organisation(names[kind], kind)
+        participants = tuple(
+            Participant(
+                Person(name, title, organisation.name),
+                Attendance.PRESENT,
+                role=role,
+            )
+            for name, title, role in people
+        )
+        delegations.append(Delegation(organisation, participants))
+    return Meeting(
+        id=f"{package.topic}-syntetisk-{start:%Y%m%d}",
+        title=f"{package.title}: klyngemøde ({SYNTHETIC_LABEL})",
+        kind=MeetingKind.CLUSTER_MEETING,
+        start=start,
+        end=start + dt.timedelta(minutes=package.programme.duration or 150),
+        place="Sydby Sundhedshus, mødelokale 2 (syntetisk)",
+        topic=package.topic,
+        delegations=tuple(delegations),
+    )
+
+
+def synthetic_bundle(
+    package: ClusterPackage,
+    *,
+    seed: int = 0,
+    baseline: bool = False,
+    metrics: bool = True,
+    start: dt.datetime | None = None,
+    workdir: str | Path | None = None,
+) -> MeetingBundle:
+    """A full bundle for ``package`` from synthetic data, the same for the same ``seed``.
+
+    ``baseline``: add survey results and service data from a year before, as at a follow-up
+    meeting. ``metrics``: compute the service metrics (needs the ``metrics`` extra and the
+    package's first metric definition); without, the bundle has none. ``workdir`` keeps the
+    synthetic service-data files (a temporary folder otherwise).
+    """
+    from klyngepakke.testing import synthetic_responses
+
+    meeting = synthetic_meeting(package, start=start)
+    survey = survey_baseline = None
+    if package.questionnaire is not None:
+        questionnaire = package.questionnaire
+        survey = aggregate(
+            questionnaire, synthetic_responses(questionnaire, 38, seed=seed), invited=52
+        )
+        if baseline:
+            earlier = synthetic_responses(questionnaire, 31, seed=seed + 1000)
+            survey_baseline = aggregate(questionnaire, earlier, invited=50)
+    view = None
+    if metrics and package.metrics:
+        if workdir is None:
+            with tempfile.TemporaryDirectory(prefix="klyngepakke-demo-") as folder:
+                view = _synthetic_metrics(package, Path(folder), seed, baseline)
+        else:
+            view = _synthetic_metrics(package, Path(workdir), seed, baseline)
+    plan = plan_runbook(package, meeting.start, meeting_id=meeting.id)
+    return MeetingBundle(
+        package,
+        meeting=meeting,
+        survey=survey,
+        survey_baseline=survey_baseline,
+        metrics=view,
+        plan=plan,
+        synthetic=True,
+    )
+
+
+def _synthetic_metrics(
+    package: ClusterPackage, folder: Path, seed: int, baseline: bool
+) -> ClusterView:
+    from klyngepakke.metrics.engine import BaselineInput, compute_metrics
+    from klyngepakke.metrics.privacy import cluster_view
+    from klyngepakke.metrics.synthetic import generate_country
+    from klyngepakke.service_data import ServiceDataFile, ServiceDataKind
+
+    definition = package.metrics[0]
+    services = [s for s in package.service_codes if s.code in definition.service_codes]
+    code = definition.service_codes[0]
+
+    def files(year: int) -> tuple[ServiceDataFile, ServiceDataFile, ServiceDataFile]:
+        country = generate_country(providers=200, seed=seed, year=year, service_code=code)
+        made = []
+        for kind, write in (
+            (ServiceDataKind.COUNTS, country.write_counts),
+            (ServiceDataKind.LIST_SIZES, country.write_list_sizes),
+            (ServiceDataKind.MEMBERSHIP, country.write_membership),
+        ):
+            path = write(folder / f"{kind.value}-{year}-syntetisk.parquet")
+            made.append(ServiceDataFile(kind, path, path.name, 0))
+        return made[0], made[1], made[2]
+
+    counts, list_sizes, membership = files(2026)
+    earlier = None
+    if baseline:
+        old_counts, old_lists, _ = files(2025)
+        earlier = BaselineInput(list_sizes=old_lists, counts=old_counts)
+    report = compute_metrics(
+        definition,
+        services,
+        counts=counts,
+        list_sizes=list_sizes,
+        membership=membership,
+        baseline=earlier,
+    )
+    cluster = max(report.clusters, key=lambda group: (group.practices, group.name)).name
+    return cluster_view(report, cluster, key=f"synthetic-{seed}")
