@@ -83,7 +83,9 @@ class AgendaItem(Checked):
     """One item of a programme or agenda; blocks hold nested items.
 
     ``minutes`` is the item's own duration; ``slot`` its clock times. Either, both (they must
-    agree) or neither may be given. Nested items must fit inside their parent.
+    agree) or neither may be given. Nested items must fit inside their parent. ``shows``
+    names the results presented in this item: questionnaire section codes and metric ids of
+    the package (a package checks that they exist).
     """
 
     title: str
@@ -99,6 +101,7 @@ class AgendaItem(Checked):
     case_presentation: str = ""
     decision: str = ""
     attachments: tuple[Attachment, ...] = ()
+    shows: tuple[str, ...] = ()
     items: tuple[AgendaItem, ...] = ()
 
     @property

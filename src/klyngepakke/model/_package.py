@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import attrs
 
 from klyngepakke.errors import PathPart, Problem
-from klyngepakke.model._agenda import Agenda
+from klyngepakke.model._agenda import Agenda, AgendaItem
 from klyngepakke.model._base import (
     Checked,
     LabelledEnum,
@@ -188,3 +188,23 @@ class ClusterPackage(Checked):
                         ("metrics", m, "service_codes", c),
                         f"{code!r} is not one of the package's service codes {sorted(known)}",
                     )
+        yield from self._shown_problems()
+
+    def _shown_problems(self) -> Iterator[Problem]:
+        """Every result a programme item shows is a questionnaire section or a metric."""
+        shown = {metric.id for metric in self.metrics}
+        if self.questionnaire is not None:
+            shown.update(section.code for section in self.questionnaire.sections)
+
+        def check(items: tuple[AgendaItem, ...], path: tuple[PathPart, ...]) -> Iterator[Problem]:
+            for i, item in enumerate(items):
+                for s, name in enumerate(item.shows):
+                    if name not in shown:
+                        yield Problem(
+                            (*path, i, "shows", s),
+                            f"{name!r} is neither a questionnaire section nor a metric of the "
+                            f"package {sorted(shown)}",
+                        )
+                yield from check(item.items, (*path, i, "items"))
+
+        yield from check(self.programme.items, ("programme", "items"))
