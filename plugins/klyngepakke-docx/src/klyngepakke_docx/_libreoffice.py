@@ -1,0 +1,216 @@
+"""Filling in a document's table of contents (and other fields) with headless LibreOffice.
+
+python-docx writes the ``TOC`` field but cannot lay out pages, so it cannot compute the
+entries. :func:`update_document` runs ``soffice --headless`` with a small LibreOffice Basic
+macro that opens the document hidden, updates every index (the table of contents) and field,
+and stores it again as ``.docx`` or as PDF.
+
+The macro lives in a private LibreOffice user profile made for this process (in a temporary
+folder, removed at exit), never in the user's own profile. Macros in a profile's own
+"Standard" library are trusted, so no macro-security setting is changed, and a separate
+profile lets this run while the user has LibreOffice open. File names reach the macro
+through environment variables, so no quoting of paths is needed. The macro writes ``ok`` or
+the error to a status file, which is how a failure inside LibreOffice is told apart from a
+crash.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from klyngepakke.errors import ExportError
+
+__all__ = ["find_soffice", "update_document"]
+
+_MODULE = "Klyngepakke"
+
+_MACRO = """REM  klyngepakke: update the indexes and fields of a document and store it.
+Sub UpdateDocument
+    Dim sStatus As String
+    sStatus = Environ("KLYNGEPAKKE_LO_STATUS")
+    On Error GoTo Failed
+    Dim aLoad(1) As New com.sun.star.beans.PropertyValue
+    aLoad(0).Name = "Hidden"
+    aLoad(0).Value = True
+    aLoad(1).Name = "UpdateDocMode"
+    aLoad(1).Value = 1
+    Dim oDoc As Object
+    oDoc = StarDesktop.loadComponentFromURL(ConvertToURL(Environ("KLYNGEPAKKE_LO_IN")), _
+        "_blank", 0, aLoad())
+    Dim oIndexes As Object
+    Dim i As Integer
+    Dim iPass As Integer
+    oIndexes = oDoc.getDocumentIndexes()
+    REM Twice: the first pass adds the entries, which may move the headings to other pages.
+    For iPass = 1 To 2
+        For i = 0 To oIndexes.getCount() - 1
+            oIndexes.getByIndex(i).update()
+        Next i
+        oDoc.getTextFields().refresh()
+    Next iPass
+    Dim aStore(0) As New com.sun.star.beans.PropertyValue
+    aStore(0).Name = "FilterName"
+    aStore(0).Value = Environ("KLYNGEPAKKE_LO_FILTER")
+    oDoc.storeToURL(ConvertToURL(Environ("KLYNGEPAKKE_LO_OUT")), aStore())
+    oDoc.close(True)
+    WriteStatus(sStatus, "ok")
+    StarDesktop.terminate()
+    Exit Sub
+Failed:
+    WriteStatus(sStatus, "error " & Err & " at line " & Erl & ": " & Error$)
+    StarDesktop.terminate()
+End Sub
+
+Sub WriteStatus(sPath As String, sText As String)
+    Dim iFile As Integer
+    iFile = FreeFile
+    Open sPath For Output As #iFile
+    Print #iFile, sText
+    Close #iFile
+End Sub
+"""
+
+_XBA = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="{name}" \
+script:language="StarBasic" script:moduleType="normal">{code}</script:module>
+"""
+
+_SCRIPT_XLB = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
+<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" \
+library:readonly="false" library:passwordprotected="false">
+ <library:element library:name="Module1"/>
+ <library:element library:name="{name}"/>
+</library:library>
+"""
+
+_FILTERS = {False: "MS Word 2007 XML", True: "writer_pdf_Export"}
+
+_lock = threading.Lock()
+_profile: Path | None = None
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice program (``soffice`` or ``libreoffice``) on the PATH, if any."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _escape_basic(code: str) -> str:
+    return (
+        code.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _make_profile(soffice: str, timeout: float) -> Path:
+    """A private LibreOffice user profile whose Standard library holds the macro.
+
+    LibreOffice fills a new profile with its defaults on first start (overwriting a Standard
+    library put there before), so the profile is started once, then the macro is added.
+    """
+    global _profile
+    if _profile is not None and (_profile / "user" / "basic" / "Standard").is_dir():
+        return _profile
+    root = Path(tempfile.mkdtemp(prefix="klyngepakke-lo-"))
+    atexit.register(shutil.rmtree, root, True)
+    try:
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={root.as_uri()}",
+                "--headless",
+                "--terminate_after_init",
+            ],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ExportError(
+            f"LibreOffice did not start within {timeout:g} seconds (making its profile in {root})"
+        ) from exc
+    standard = root / "user" / "basic" / "Standard"
+    if not standard.is_dir():
+        raise ExportError(
+            f"LibreOffice ({soffice}) did not create a user profile in {root}; is it working? "
+            "Try 'soffice --headless --version'"
+        )
+    (standard / "script.xlb").write_text(_SCRIPT_XLB.format(name=_MODULE), encoding="utf-8")
+    (standard / f"{_MODULE}.xba").write_text(
+        _XBA.format(name=_MODULE, code=_escape_basic(_MACRO)), encoding="utf-8"
+    )
+    _profile = root
+    return root
+
+
+def update_document(
+    document: str | Path, output: str | Path, *, pdf: bool = False, timeout: float = 180
+) -> Path:
+    """Update the table of contents and fields of ``document`` and store it at ``output``.
+
+    ``output`` may be ``document`` itself. With ``pdf`` the result is a PDF; otherwise a
+    ``.docx``. Raises :class:`~klyngepakke.errors.ExportError` when LibreOffice is missing,
+    fails or takes longer than ``timeout`` seconds.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise ExportError(
+            "LibreOffice (soffice) is not installed or not on the PATH: it is needed to fill "
+            "in the table of contents and to make PDFs. Install it (Debian/Ubuntu: apt-get "
+            "install libreoffice-writer), or leave update_fields out: Word fills in the table "
+            "of contents when the document is opened"
+        )
+    source, target = Path(document), Path(output)
+    with _lock, tempfile.TemporaryDirectory(prefix="klyngepakke-lo-run-") as work:
+        folder = Path(work)
+        profile = _make_profile(soffice, timeout)
+        copy_in = folder / "dokument.docx"
+        shutil.copyfile(source, copy_in)
+        result = folder / ("dokument.pdf" if pdf else "resultat.docx")
+        status = folder / "status.txt"
+        environment = {
+            **os.environ,
+            "KLYNGEPAKKE_LO_IN": str(copy_in),
+            "KLYNGEPAKKE_LO_OUT": str(result),
+            "KLYNGEPAKKE_LO_FILTER": _FILTERS[pdf],
+            "KLYNGEPAKKE_LO_STATUS": str(status),
+        }
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nodefault",
+            "--nolockcheck",
+            f"macro:///Standard.{_MODULE}.UpdateDocument",
+        ]
+        try:
+            run = subprocess.run(
+                command,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+                stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ExportError(
+                f"{source}: LibreOffice did not finish updating the document within {timeout:g} "
+                "seconds"
+            ) from exc
+        outcome = status.read_text(encoding="utf-8").strip() if status.exists() else ""
+        if outcome != "ok" or not result.is_file():
+            detail = outcome or (run.stderr.strip() or f"exit code {run.returncode}")
+            raise ExportError(f"{source}: LibreOffice could not update the document: {detail}")
+        shutil.copyfile(result, target)
+    return target
