@@ -562,13 +562,16 @@ class WordDocument:
 
     def bullets(self, items: Iterable[str], *, style: str = "List Bullet") -> list[Paragraph]:
         """A bullet list, one paragraph per item."""
-        return [self.paragraph(item, style=style) for item in items]
+        paragraphs = [self.paragraph(item, style=style) for item in items]
+        _space_after_list(paragraphs)
+        return paragraphs
 
     def numbered(self, items: Iterable[str]) -> list[Paragraph]:
         """A numbered list in ``List Number`` that starts at 1, whatever came before."""
         paragraphs = [self.paragraph(item, style="List Number") for item in items]
         if paragraphs:
             self._restart_numbering(paragraphs)
+        _space_after_list(paragraphs)
         return paragraphs
 
     def _restart_numbering(self, paragraphs: Sequence[Paragraph]) -> None:
@@ -652,12 +655,14 @@ class WordDocument:
         widths: Sequence[float] | None = None,
         centre_columns: Sequence[int] = (),
         keep_rows_together: bool = True,
+        indent: float = 0,
     ) -> Table:
         """A table in the ``Klyngepakke tabel`` style; the header row repeats on every page.
 
         ``widths`` are relative column widths (they are scaled to the text width);
-        ``centre_columns`` are centred (tick boxes, numbers). Rows do not break across
-        pages unless ``keep_rows_together`` is false or a row is taller than a page.
+        ``centre_columns`` are centred (tick boxes, numbers); ``indent`` moves the table in
+        from the left margin (cm). Rows do not break across pages unless
+        ``keep_rows_together`` is false or a row is taller than a page.
         """
         columns = len(header)
         table: Table = self.document.add_table(rows=1, cols=columns)
@@ -678,9 +683,31 @@ class WordDocument:
                 _set_cant_split(row._tr)
             for index, value in enumerate(values):
                 self._fill_cell(row.cells[index], value, centre=index in centre_columns)
+        if indent:
+            table._tbl.tblPr.append(
+                parse_xml(f'<w:tblInd {nsdecls("w")} w:w="{Cm(indent).twips}" w:type="dxa"/>')
+            )
         if widths is not None:
-            self._set_widths(table, widths)
+            self._set_widths(table, widths, indent=indent)
         # A paragraph after the table keeps the next table or heading apart from it.
+        self.document.add_paragraph(style=TABLE_TEXT_STYLE)
+        return table
+
+    def facts(
+        self, pairs: Iterable[tuple[str, Cell]], *, widths: Sequence[float] = (1, 3)
+    ) -> Table:
+        """A two-column table of labels (bold) and values, without a header row."""
+        table: Table = self.document.add_table(rows=0, cols=2)
+        table.style = self.document.styles[TABLE_STYLE]
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        _set_table_look(table, header_row=False)
+        for label, value in pairs:
+            row = table.add_row()  # type: ignore[no-untyped-call]
+            _set_cant_split(row._tr)
+            self._fill_cell(row.cells[0], "")
+            self.cell_text(row.cells[0], label, bold=True)
+            self._fill_cell(row.cells[1], value)
+        self._set_widths(table, widths)
         self.document.add_paragraph(style=TABLE_TEXT_STYLE)
         return table
 
@@ -716,16 +743,18 @@ class WordDocument:
     def cell_bullets(self, cell: _Cell, items: Iterable[str], *, marker: str = "•") -> None:
         """Short bullet lines in a cell (a list style would indent too far in narrow cells)."""
         for item in items:
-            paragraph = cell.add_paragraph(style=self.document.styles[TABLE_TEXT_STYLE])
+            paragraph = cell.paragraphs[-1]
+            if paragraph.text or paragraph._p.findall(qn("w:hyperlink")):
+                paragraph = cell.add_paragraph(style=self.document.styles[TABLE_TEXT_STYLE])
             paragraph.paragraph_format.left_indent = Cm(0.4)
             paragraph.paragraph_format.first_line_indent = Cm(-0.4)
             paragraph.add_run(f"{marker}\t")
             paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(0.4))
             self.add_text(paragraph, " ".join(item.split()))
 
-    def _set_widths(self, table: Table, weights: Sequence[float]) -> None:
+    def _set_widths(self, table: Table, weights: Sequence[float], indent: float = 0) -> None:
         total = sum(weights)
-        width = int(self._text_width())
+        width = int(self._text_width()) - int(Cm(indent))
         emus = [int(width * weight / total) for weight in weights]
         table.autofit = False
         grid = table._tbl.tblGrid
@@ -772,6 +801,12 @@ def _reusable_last_paragraph(paragraphs: Sequence[Paragraph]) -> Paragraph | Non
     if paragraphs and not paragraphs[-1].text and not paragraphs[-1]._p.findall(qn("w:r")):
         return paragraphs[-1]
     return None
+
+
+def _space_after_list(paragraphs: Sequence[Paragraph]) -> None:
+    """Space after a list's last item (list styles keep their items tight)."""
+    if paragraphs:
+        paragraphs[-1].paragraph_format.space_after = Pt(8)
 
 
 def _split_links(text: str) -> list[tuple[str, str]]:
@@ -832,14 +867,15 @@ def _set_cant_split(tr: object) -> None:
         trpr.insert(0, parse_xml(f'<w:cantSplit {nsdecls("w")} w:val="true"/>'))
 
 
-def _set_table_look(table: Table) -> None:
-    """Use the style's header-row formatting, not its first column or banding flags."""
+def _set_table_look(table: Table, *, header_row: bool = True) -> None:
+    """Use the style's header-row formatting (if ``header_row``) and row banding."""
     tblpr = table._tbl.tblPr
     for old in tblpr.findall(qn("w:tblLook")):
         tblpr.remove(old)
     tblpr.append(
         parse_xml(
-            f'<w:tblLook {nsdecls("w")} w:val="04A0" w:firstRow="1" w:lastRow="0" '
+            f'<w:tblLook {nsdecls("w")} w:val="{"0420" if header_row else "0400"}" '
+            f'w:firstRow="{int(header_row)}" w:lastRow="0" '
             'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
         )
     )

@@ -1,13 +1,14 @@
 """Which document an object gives, and writing it: the work behind the ``docx`` exporter.
 
 :data:`DOCUMENTS` is the dispatch table: each document name maps to the module and function
-that writes it. Writers are imported only when their document is asked for. Every writer is
+that writes it. Writers are imported only when their document is asked for. A writer is
 called as ``write(doc, source, bundle=bundle)``, where ``doc`` is a fresh
 :class:`~klyngepakke_docx._document.WordDocument`, ``source`` the object the document is
 about (see :data:`DOCUMENTS`), and ``bundle`` the :class:`~klyngepakke.bundle.MeetingBundle`
-it came from, or ``None`` when the user exported the object itself. A writer fills the
-document (header, title, contents); the exporter opens the template, sets the document
-properties, saves, and optionally fills in the table of contents with LibreOffice.
+it came from, or ``None`` when the user exported the object itself. A writer whose source
+is the bundle itself (the letter, the results) is called as ``write(doc, bundle)``. A writer
+fills the document (header, title, contents); the exporter opens the template, saves, and
+optionally fills in the table of contents with LibreOffice.
 """
 
 from __future__ import annotations
@@ -155,7 +156,10 @@ def export_document(obj: Any, destination: Path, options: Mapping[str, str]) -> 
     template = options.get("template", "").strip()
     update = option_flag(options, "update_fields")
     doc = open_document(Path(template).expanduser() if template else None)
-    writer(doc, source, bundle=bundle)
+    if kind.source == "MeetingBundle":
+        writer(doc, source)
+    else:
+        writer(doc, source, bundle=bundle)
     if not doc.document.core_properties.title:
         doc.set_properties(title=kind.title)
     doc.save(destination)
