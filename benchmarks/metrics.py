@@ -73,7 +73,7 @@ def service_and_metric() -> tuple[Any, Any]:
 def ensure_data(seed: int, providers: int, claims: int) -> Path:
     """The cached folder with the three Parquet files, generated if it is not there yet."""
     root = Path(os.environ.get(CACHE_VAR) or Path.home() / ".cache" / "klyngepakke-bench")
-    folder = root / f"metrics-seed{seed}-providers{providers}-claims{claims}"
+    folder = root / f"metrics-v2-seed{seed}-providers{providers}-claims{claims}"
     if (folder / "complete").exists():
         return folder
     from klyngepakke.metrics.synthetic import generate_country
@@ -263,6 +263,8 @@ def child_explain(folder: Path, slowest: int) -> dict[str, Any]:
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno != logging.DEBUG:  # only the timed statements
+                return
             seconds, sql = record.args  # type: ignore[misc]
             timings.append((float(seconds), str(sql)))
 

@@ -23,6 +23,7 @@ provider  cluster  region  list size   count  per 1000
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 import sys
@@ -116,15 +117,34 @@ SYD = 270 / 10000 * 1000
 
 # -- writing canonical files ---------------------------------------------------------------
 
-_ARROW = {"VARCHAR": "string", "DATE": "date32", "BIGINT": "int64"}
+_ARROW = {"VARCHAR": "string", "DATE": "date32", "BIGINT": "int64", "UBIGINT": "uint64"}
+
+
+def patient_key(pseudonym: str) -> int:
+    """A 64-bit key for a test pseudonym, as a reader's keyed hash would give."""
+    return int.from_bytes(hashlib.blake2b(pseudonym.encode(), digest_size=8).digest(), "big")
+
+
+@pytest.fixture(params=["file order", "canonical order"])
+def claims_order(request: pytest.FixtureRequest) -> str:
+    """Claims as the test lists them (checked by grouping) or as readers write them."""
+    return str(request.param)
 
 
 @pytest.fixture
-def write(tmp_path: Path) -> Callable[..., ServiceDataFile]:
-    """Write rows as a canonical Parquet file; the source is the name a region would use."""
+def write(tmp_path: Path, claims_order: str) -> Callable[..., ServiceDataFile]:
+    """Write rows as a canonical Parquet file; the source is the name a region would use.
+
+    Claims rows carry readable pseudonyms that become 64-bit keys here; in "canonical order"
+    they are sorted as readers write them.
+    """
 
     def write(kind: ServiceDataKind, rows: Sequence[Sequence[Any]], source: str) -> ServiceDataFile:
         columns = CANONICAL_COLUMNS[kind]
+        if kind is ServiceDataKind.CLAIMS:
+            rows = [(*row[:3], patient_key(row[3])) for row in rows]
+            if claims_order == "canonical order":
+                rows = sorted(rows, key=lambda r: (r[1], r[0], r[2], r[3]))
         schema = pa.schema([(name, getattr(pa, _ARROW[t])()) for name, t in columns.items()])
         values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
         table = pa.Table.from_arrays(
@@ -417,6 +437,73 @@ def test_claims_count_the_last_twelve_months(claims_report: MetricsReport) -> No
 
 def test_twice_a_day_rule(claims_report: MetricsReport) -> None:
     assert claims_report.violations == (RuleViolation("000202", D(2024, 3, 5), "0124", 3, 2),)
+
+
+def test_the_rule_uses_the_canonical_order_and_checks_it(
+    write: Callable[..., ServiceDataFile], claims_order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from klyngepakke.metrics import engine
+
+    grouped = engine._grouped_runs
+    used = []
+
+    def spy(*args: Any) -> Any:
+        used.append("grouped")
+        return grouped(*args)
+
+    monkeypatch.setattr(engine, "_grouped_runs", spy)
+    monkeypatch.setattr(engine, "_RUN_BATCH_ROWS", 7)  # runs straddle batches
+    report = compute_metrics(
+        DEFINITION,
+        [SERVICE],
+        claims=claims_file(write),
+        list_sizes=list_sizes(write),
+        membership=membership(write),
+    )
+    assert report.violations == (RuleViolation("000202", D(2024, 3, 5), "0124", 3, 2),)
+    assert used == ([] if claims_order == "canonical order" else ["grouped"])
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 5, 1000])
+def test_sorted_runs_equal_grouped_runs(
+    tmp_path: Path, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    import duckdb
+
+    from klyngepakke.metrics import engine
+
+    rng = random.Random(batch)
+    rows = sorted(
+        (
+            rng.choice("ab"),
+            rng.choice(["000101", "000102"]),
+            D(2024, 1, rng.randint(1, 3)),
+            rng.randint(1, 4),
+        )
+        for _ in range(300)
+    )  # (service, provider, day, patient): canonical order
+    table = pa.table(
+        {
+            "provider_id": [r[1] for r in rows],
+            "service_code": [r[0] for r in rows],
+            "day": pa.array([r[2] for r in rows], pa.date32()),
+            "patient": pa.array([r[3] for r in rows], pa.uint64()),
+        }
+    )
+    path = tmp_path / "claims.parquet"
+    pq.write_table(table, path)
+    limits = {"a": 2, "b": 5}
+    con = duckdb.connect()
+    source = f"read_parquet('{path}') WHERE service_code IN ('a', 'b')"
+    pairs = f"SELECT DISTINCT provider_id, service_code FROM {source}"
+    con.execute(f"CREATE TEMP TABLE counted_detail AS {pairs}")
+    monkeypatch.setattr(engine, "_RUN_BATCH_ROWS", batch)
+    sorted_runs = engine._sorted_runs(con, source, limits)
+    assert sorted_runs is not None
+    assert sorted(sorted_runs) == sorted(engine._grouped_runs(con, source, limits))
+    assert sorted_runs  # the draw has runs over both limits
 
 
 def test_no_patient_pseudonym_in_any_output(

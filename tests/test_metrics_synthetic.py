@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import statistics
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,7 @@ from klyngepakke.service_data import CANONICAL_COLUMNS, ServiceDataKind
 from klyngepakke.tables import read_table
 
 pytest.importorskip("numpy")
+pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
 WINTER = (12, 1, 2)
@@ -257,6 +259,26 @@ def test_claims_parquet_in_row_groups(country: SyntheticCountry, tmp_path: Path)
     assert set(table.column("service_code").to_pylist()) == {"0124"}
     with pytest.raises(ValueError, match="chunk_rows"):
         country.write_claims(tmp_path / "x-syntetisk.parquet", rows=10, chunk_rows=0)
+
+
+def test_claims_parquet_in_canonical_order(country: SyntheticCountry, tmp_path: Path) -> None:
+    """Grouped by practice, then day and patient ascending, across chunk boundaries too."""
+    path = country.write_claims(tmp_path / "ydelser-syntetisk.parquet", rows=20_000, chunk_rows=700)
+    table = pq.read_table(path)
+    rows = zip(
+        *(table.column(c).to_pylist() for c in ("provider_id", "day", "patient")), strict=True
+    )
+    finished: set[str] = set()
+    previous: tuple[Any, ...] | None = None
+    for row in rows:
+        if previous is None or row[0] != previous[0]:
+            assert row[0] not in finished
+            if previous is not None:
+                finished.add(previous[0])
+        else:
+            assert row[1:] >= previous[1:]
+        previous = row
+    assert table.schema.field("patient").type == pa.uint64()
 
 
 def test_csv_in_the_danish_regional_style(country: SyntheticCountry, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from klyngepakke.model import LabelledEnum
 
 __all__ = [
     "CANONICAL_COLUMNS",
+    "CLAIMS_ORDER",
     "ServiceDataError",
     "ServiceDataFile",
     "ServiceDataKind",
@@ -55,7 +56,9 @@ CANONICAL_COLUMNS: Final[dict[ServiceDataKind, dict[str, str]]] = {
         "provider_id": "VARCHAR",
         "service_code": "VARCHAR",
         "day": "DATE",
-        "patient": "VARCHAR",  # a pseudonym; never leaves the engine
+        # A keyed 64-bit hash of the region's patient pseudonym (the key is random per file
+        # and not kept), never the pseudonym; never leaves the engine's billing-limit check.
+        "patient": "UBIGINT",
     },
     ServiceDataKind.LIST_SIZES: {
         "provider_id": "VARCHAR",
@@ -70,7 +73,15 @@ CANONICAL_COLUMNS: Final[dict[ServiceDataKind, dict[str, str]]] = {
         "region": "VARCHAR",
     },
 }
-"""The columns (and DuckDB types) of each kind's canonical Parquet file, in order."""
+"""The columns (and DuckDB types) of each kind's canonical Parquet file, in order.
+
+Claims files are also written in :data:`CLAIMS_ORDER`, which lets the engine check billing
+limits in one streaming pass (it verifies the order and falls back to grouping without it).
+"""
+
+CLAIMS_ORDER: Final = ("service_code", "provider_id", "day", "patient")
+"""How canonical claims files are sorted: ``ORDER BY`` these columns. The engine needs only
+that rows of one (service, practice) are together, with day and patient ascending among them."""
 
 
 class ServiceDataError(KlyngepakkeError):

@@ -38,7 +38,7 @@ LISTS = ServiceDataKind.LIST_SIZES
 MEMBERS = ServiceDataKind.MEMBERSHIP
 
 D = dt.date
-ARROW_TYPES = {"VARCHAR": "string", "DATE": "date32[day]", "BIGINT": "int64"}
+ARROW_TYPES = {"VARCHAR": "string", "DATE": "date32[day]", "BIGINT": "int64", "UBIGINT": "uint64"}
 
 # The files as a region sends them: Danish headers, Danish dates, decimal commas.
 SOURCES: dict[ServiceDataKind, list[list[str]]] = {
@@ -105,12 +105,30 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def rows_of(read: ServiceDataFile) -> list[tuple[Any, ...]]:
+    """The canonical file's rows; claims with their patient keys named by first appearance."""
     table = pq.read_table(read.path)
     columns = CANONICAL_COLUMNS[read.kind]
     assert [(f.name, str(f.type)) for f in table.schema] == [
         (name, ARROW_TYPES[duck]) for name, duck in columns.items()
     ]
-    return [tuple(row[name] for name in columns) for row in table.to_pylist()]
+    rows = [tuple(row[name] for name in columns) for row in table.to_pylist()]
+    if read.kind is CLAIMS:
+        assert all(isinstance(row[3], int) for row in rows)  # keys, not pseudonyms
+        return patients_named(rows)
+    return rows
+
+
+def patients_named(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Claims rows with each distinct patient named "patient N" in order of appearance."""
+    names: dict[Any, str] = {}
+    return [(*row[:3], names.setdefault(row[3], f"patient {len(names) + 1}")) for row in rows]
+
+
+def expected(kind: ServiceDataKind) -> list[tuple[Any, ...]]:
+    """What the canonical file holds: claims in canonical order with named patients."""
+    if kind is not CLAIMS:
+        return EXPECTED[kind]
+    return patients_named(sorted(EXPECTED[CLAIMS], key=lambda r: (r[1], r[0], r[2])))
 
 
 def read_csv(
@@ -171,7 +189,7 @@ def test_every_kind_from_csv(
     assert read.source == str(tmp_path / "ydelser.csv")
     assert read.rows == len(EXPECTED[kind])
     assert read.notes == ()
-    assert rows_of(read) == EXPECTED[kind]
+    assert rows_of(read) == expected(kind)
 
 
 def test_txt_files_and_a_chosen_delimiter(tmp_path: Path) -> None:
@@ -409,7 +427,7 @@ def test_every_kind_from_xlsx(tmp_path: Path) -> None:
     book.save(source)
     for kind in ServiceDataKind:
         read = XlsxReader().read(source, kind, tmp_path / kind.value, {"sheet": kind.value})
-        assert rows_of(read) == EXPECTED[kind], kind
+        assert rows_of(read) == expected(kind), kind
         if kind is COUNTS:
             assert read.notes == (
                 "2 provider numbers had lost their leading zeros (saved as numbers?) and were "
@@ -432,7 +450,15 @@ def write_parquet(path: Path, columns: dict[str, list[Any]], types: dict[str, An
 
 def canonical_parquet(tmp_path: Path, kind: ServiceDataKind, rows: list[tuple[Any, ...]]) -> Path:
     names = list(CANONICAL_COLUMNS[kind])
-    arrow = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BIGINT": pa.int64()}
+    arrow = {
+        "VARCHAR": pa.string(),
+        "DATE": pa.date32(),
+        "BIGINT": pa.int64(),
+        "UBIGINT": pa.uint64(),
+    }
+    if kind is CLAIMS:  # patient keys, as readers write them
+        keys = {p: k for k, p in enumerate(sorted({r[3] for r in rows if r[3] is not None}))}
+        rows = [(*r[:3], keys.get(r[3])) for r in rows]
     types = {name: arrow[duck] for name, duck in CANONICAL_COLUMNS[kind].items()}
     columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
     return write_parquet(tmp_path / f"canonical_{kind.value}.parquet", columns, types)
@@ -447,7 +473,7 @@ def test_canonical_parquet_is_handed_over_without_copying(
     read = ParquetReader().read(source, kind, workdir, {})
     assert read == ServiceDataFile(kind, source, str(source), len(EXPECTED[kind]))
     assert not workdir.exists()
-    assert rows_of(read) == EXPECTED[kind]
+    assert rows_of(read) == (patients_named(EXPECTED[kind]) if kind is CLAIMS else EXPECTED[kind])
 
 
 def test_canonical_parquet_with_bad_rows_names_them(tmp_path: Path) -> None:
@@ -535,11 +561,7 @@ def test_non_canonical_parquet_is_mapped(tmp_path: Path) -> None:
         "provider number 12345 read as 012345 (rows 1, 2)",
         "provider number 54321 read as 054321 (row 3)",
     )
-    assert rows_of(read) == [
-        ("012345", "0124", D(2025, 3, 1), "PSN-Æble-001"),
-        ("012345", "0124", D(2025, 3, 1), "PSN-Æble-001"),
-        ("054321", "0101", D(2025, 3, 2), "PSN-Øre-002"),
-    ]
+    assert rows_of(read) == expected(CLAIMS)
 
 
 def test_parquet_with_typed_columns_in_other_names(tmp_path: Path) -> None:
@@ -893,8 +915,20 @@ def test_pseudonyms_never_appear_in_errors_or_notes(tmp_path: Path) -> None:
         "provider number 4812 read as 004812 (row 2)",
     )
     assert not any(secret in note for note in good.notes)
-    parquet = canonical_parquet(
-        tmp_path, CLAIMS, [("4812", "0124", D(2025, 3, 1), f"{secret}9"), ("x", "0124", None, "")]
+    parquet = write_parquet(  # patients as text: a region's file, not a canonical one
+        tmp_path / "claims.parquet",
+        {
+            "provider_id": ["4812", "x"],
+            "service_code": ["0124", "0124"],
+            "day": [D(2025, 3, 1), None],
+            "patient": [f"{secret}9", ""],
+        },
+        {
+            "provider_id": pa.string(),
+            "service_code": pa.string(),
+            "day": pa.date32(),
+            "patient": pa.string(),
+        },
     )
     with pytest.raises(ServiceDataError) as info:
         ParquetReader().read(parquet, CLAIMS, tmp_path / "work", {})
@@ -974,3 +1008,15 @@ def test_whole_numbers() -> None:
     assert parse_whole("12,000", "count") == 12
     with pytest.raises(CellError, match="count is not a whole number"):
         parse_whole("1.5", "count")
+
+
+def test_patient_keys_are_keyed_per_file(tmp_path: Path) -> None:
+    """Equal pseudonyms get equal keys within a file; another reading gives other keys."""
+    text = csv_text(SOURCES[CLAIMS])
+    source = write(tmp_path / "ydelser.csv", text)
+    first, second = (
+        CsvReader().read(source, CLAIMS, tmp_path / name, {}) for name in ("one", "two")
+    )
+    keys = [[row["patient"] for row in pq.read_table(r.path).to_pylist()] for r in (first, second)]
+    assert keys[0][1] == keys[0][2] != keys[0][0]  # canonical order: the 0101 claim first
+    assert not set(keys[0]) & set(keys[1])

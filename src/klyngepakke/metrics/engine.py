@@ -26,8 +26,9 @@ Rules, in brief (details in :func:`compute_metrics`):
 - **Fees.** Claims: each claim at the fee in force on its day. Counts: the fee in force over
   the row's period; if the fee changes inside it, prorated by days (services assumed spread
   evenly), and a note says so. Services billed before a service's first known fee carry none.
-- **Patients.** Patient pseudonyms are read only to group claims for the billing-limit check
-  and never leave the SQL: no result, note or error carries them.
+- **Patients.** Canonical claims hold a keyed hash of each patient pseudonym, not the
+  pseudonym. It is read only to find claims of one patient on one day for the billing-limit
+  check and never leaves that check: no result, note or error carries it.
 """
 
 from __future__ import annotations
@@ -329,7 +330,8 @@ def _connect(threads: int | None, memory_limit: str | None) -> Iterator[duckdb.D
     with tempfile.TemporaryDirectory(prefix="klyngepakke-duckdb-") as spill:
         config: dict[str, str | bool | int | float | list[str]] = {
             "threads": threads or os.cpu_count() or 1,
-            # Nothing here depends on row order; letting go of it saves memory and time.
+            # Only the billing-limit pass depends on row order (it sets this itself); letting
+            # go of it elsewhere saves memory and time.
             "preserve_insertion_order": False,
             # Only if an aggregation outgrows memory: never in the caller's directory.
             "temp_directory": spill,
@@ -369,6 +371,7 @@ def _parquet(file: ServiceDataFile) -> str:
 _TYPE_FAMILIES: Final = {
     "VARCHAR": {"VARCHAR"},
     "DATE": {"DATE"},
+    "UBIGINT": {"UBIGINT", "BIGINT"},
     "BIGINT": {"BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UBIGINT", "UINTEGER", "USMALLINT"},
 }
 
@@ -785,65 +788,172 @@ def _check_limits(
 ) -> tuple[tuple[RuleViolation, ...], list[str]]:
     """Patient-days over a service's "at most N per day per patient" limit, without patients.
 
-    Two passes, because grouping national data by practice, day and patient is the costliest
-    thing the engine does: first group by a 64-bit hash of (practice, service, day, patient),
-    a single-number key that DuckDB groups several times faster than the text columns; then
-    count exactly, by the columns themselves, only the rows whose hash was over the limit
-    (so a hash collision can never report a violation that is not there).
+    Grouping national data by practice, day and patient is the costliest thing the engine
+    could do, so it uses the order canonical claims files are written in (grouped by service
+    and practice, then ordered by day and patient key; see
+    :data:`~klyngepakke.service_data.CANONICAL_COLUMNS`): one streaming pass finds runs of
+    equal rows (:func:`_sorted_runs`). That pass also proves the order it relies on; a file
+    not in that order is checked by grouping instead (:func:`_grouped_runs`), with the same
+    result, only slower.
     """
-    daily: dict[str, int] = {}
+    limits: dict[str, int] = {}
     notes = []
     for code, service in services.items():
         for limit in service.limits:
             if limit.per is LimitPeriod.DAY and limit.per_patient:
-                daily[code] = min(limit.max_count, daily.get(code, limit.max_count))
+                limits[code] = min(limit.max_count, limits.get(code, limit.max_count))
             else:
                 notes.append(f"{_limit_text(code, limit)} is not checked")
-    if not daily:
+    if not limits:
         return (), notes
-    key = "hash(provider_id, service_code, day, patient)"
     rows = f"""
         {_parquet(file)}
-        WHERE service_code IN ({", ".join(_text(code) for code in daily)})
+        WHERE service_code IN ({_codes_sql(limits)})
           AND day BETWEEN {_date(period.start)} AND {_date(period.end)}
     """
-    if len(set(daily.values())) == 1:
-        # One limit for every service (the usual case): a constant, not a second group key.
-        max_count = str(next(iter(daily.values())))
-        first_pass = f"SELECT {key} AS key FROM {rows} GROUP BY key HAVING count(*) > {max_count}"
-    else:
-        max_count = (
-            "CASE service_code "
-            + " ".join(f"WHEN {_text(code)} THEN {n}" for code, n in daily.items())
-            + " END"
-        )
-        first_pass = f"""
-            SELECT key FROM (SELECT {key} AS key, {max_count} AS max_count FROM {rows})
-            GROUP BY key, max_count HAVING count(*) > max_count
-        """
-    _execute(con, f"CREATE OR REPLACE TEMP TABLE over_limit AS {first_pass}")
-    found = _execute(con, "SELECT count(*) FROM over_limit").fetchone()
-    if not found or not found[0]:
-        return (), notes
+    found = _sorted_runs(con, rows, limits)
+    if found is None:
+        _log.info("%s: claims are not in canonical order; grouping instead", file.source)
+        found = _grouped_runs(con, rows, limits)
+    violations = tuple(
+        RuleViolation(provider_id=p, day=d, service_code=c, count=n, limit=limits[c])
+        for p, d, c, n in sorted(found, key=lambda v: (v[0], v[1], v[2], -v[3]))
+    )
+    return violations, notes
+
+
+_Run = tuple[str, dt.date, str, int]
+"""A patient-day over the limit: provider, day, service code, claims (never the patient)."""
+
+_RUN_BATCH_ROWS: Final = 1 << 18  # bounds the memory DuckDB holds to keep the order
+_EPOCH_ORDINAL: Final = dt.date(1970, 1, 1).toordinal()
+
+
+def _sorted_runs(
+    con: duckdb.DuckDBPyConnection, rows: str, limits: dict[str, int]
+) -> list[_Run] | None:
+    """Runs of claims with the same practice, service, day and patient, in one pass.
+
+    Streams (hash of service and practice, day, patient key) in file order, a quarter of a
+    million rows at a time, and counts equal neighbours with NumPy. Returns ``None`` unless the rows
+    are grouped by (service, practice) with day and patient key ascending inside each group:
+    the number of groups seen must equal the number of distinct (service, practice) pairs,
+    and no row may be smaller than the one before it in its group. Only runs over the limit
+    reach Python, as (group hash, day); the patient key never does.
+    """
+    pairs = _execute(
+        con,
+        "SELECT DISTINCT hash(service_code, provider_id), provider_id, service_code "
+        f"FROM counted_detail WHERE service_code IN ({_codes_sql(limits)})",
+    ).fetchall()
+    names = {int(h): (str(p), str(c)) for h, p, c in pairs}
+    if len(names) != len(pairs):  # two pairs share a hash: group by the columns instead
+        return None
+    con.execute("SET preserve_insertion_order = true")  # this pass reads the file's order
+    try:
+        return _runs_in_order(con, rows, limits, names)
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+
+
+def _runs_in_order(
+    con: duckdb.DuckDBPyConnection,
+    rows: str,
+    limits: dict[str, int],
+    names: dict[int, tuple[str, str]],
+) -> list[_Run] | None:
+    """The streaming pass of :func:`_sorted_runs`, given the names of the group hashes."""
+    import numpy as np
+
+    lowest = min(limits.values())
+    uniform = all(n == lowest for n in limits.values())
+    stream = con.sql(
+        "SELECT hash(service_code, provider_id) AS g, "
+        "(day - DATE '1970-01-01')::INTEGER AS d, patient AS p "
+        f"FROM {rows}"
+    ).to_arrow_reader(_RUN_BATCH_ROWS)
+    groups = 0
+    over: list[tuple[int, int, int]] = []  # (group hash, day, claims)
+    last: tuple[int, int, int] | None = None  # the previous batch's last row
+    open_run = 0  # rows of the run that the previous batch ended in
+    for batch in stream:
+        g = batch.column(0).to_numpy()
+        d = batch.column(1).to_numpy()
+        p = batch.column(2).to_numpy()
+        if not len(g):
+            continue
+        if last is None:
+            same_g = np.concatenate(([False], g[1:] == g[:-1]))
+            same_d = np.concatenate(([False], d[1:] == d[:-1]))
+            smaller = np.concatenate(
+                ([False], (d[1:] < d[:-1]) | ((d[1:] == d[:-1]) & (p[1:] < p[:-1])))
+            )
+            same_p = np.concatenate(([False], p[1:] == p[:-1]))
+        else:
+            g0, d0, p0 = (np.concatenate(([v], a)) for v, a in zip(last, (g, d, p), strict=True))
+            same_g = g0[1:] == g0[:-1]
+            same_d = d0[1:] == d0[:-1]
+            same_p = p0[1:] == p0[:-1]
+            smaller = (d0[1:] < d0[:-1]) | (same_d & (p0[1:] < p0[:-1]))
+        if np.any(same_g & smaller):
+            return None
+        groups += int(np.count_nonzero(~same_g))
+        starts = np.flatnonzero(~(same_g & same_d & same_p))
+        if not starts.size:
+            open_run += len(g)
+        else:
+            lengths = np.diff(np.append(starts, len(g)))
+            if last is not None and open_run + int(starts[0]) > lowest:
+                over.append((last[0], last[1], open_run + int(starts[0])))
+            closed = starts[:-1][lengths[:-1] > lowest]
+            over.extend(
+                zip(
+                    g[closed].tolist(),
+                    d[closed].tolist(),
+                    lengths[:-1][lengths[:-1] > lowest].tolist(),
+                    strict=True,
+                )
+            )
+            open_run = int(lengths[-1])
+        last = (int(g[-1]), int(d[-1]), int(p[-1]))
+    if last is not None and open_run > lowest:
+        over.append((last[0], last[1], open_run))
+    if groups != len(names):
+        return None
+    found = []
+    for key, day, claims in over:
+        provider, code = names[key]
+        if uniform or claims > limits[code]:
+            found.append((provider, dt.date.fromordinal(_EPOCH_ORDINAL + day), code, claims))
+    return found
+
+
+def _grouped_runs(con: duckdb.DuckDBPyConnection, rows: str, limits: dict[str, int]) -> list[_Run]:
+    """The same runs as :func:`_sorted_runs`, for rows in any order, by grouping.
+
+    Two passes: first group by a 64-bit hash of (practice, service, day, patient), a single
+    number DuckDB groups several times faster than the columns; then count exactly, by the
+    columns themselves, only the rows whose hash was over the lowest limit (so a hash
+    collision can never report a run that is not there).
+    """
+    key = "hash(provider_id, service_code, day, patient)"
+    lowest = min(limits.values())
+    _execute(
+        con,
+        f"CREATE OR REPLACE TEMP TABLE over_limit AS "
+        f"SELECT {key} AS key FROM {rows} GROUP BY key HAVING count(*) > {lowest}",
+    )
     # The patient is a grouping key only: it is not selected, so it cannot leave the query.
-    violations = _execute(
+    found = _execute(
         con,
         f"""
-        SELECT provider_id, day, service_code, count(*) AS n, max_count
-        FROM (
-            SELECT provider_id, day, service_code, patient, {max_count} AS max_count
-            FROM {rows} AND {key} IN (SELECT key FROM over_limit)
-        )
-        GROUP BY provider_id, day, service_code, patient, max_count
-        HAVING count(*) > max_count
-        ORDER BY provider_id, day, service_code, n DESC
+        SELECT provider_id, day, service_code, count(*) AS n
+        FROM {rows} AND {key} IN (SELECT key FROM over_limit)
+        GROUP BY provider_id, day, service_code, patient
+        HAVING count(*) > {lowest}
         """,
     ).fetchall()
-    found_violations = tuple(
-        RuleViolation(provider_id=p, day=d, service_code=c, count=int(n), limit=int(m))
-        for p, d, c, n, m in violations
-    )
-    return found_violations, notes
+    return [(str(p), d, str(c), int(n)) for p, d, c, n in found if int(n) > limits[str(c)]]
 
 
 # -- practices: list sizes and membership --------------------------------------------------

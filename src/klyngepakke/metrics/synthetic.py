@@ -85,7 +85,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
@@ -477,7 +477,8 @@ class SyntheticCountry:
                 "provider_id": providers,
                 "service_code": service_codes,
                 "day": days,
-                "patient": _hex_strings(patient),
+                # Canonical files hold the 64-bit keys; region extracts write them as text.
+                "patient": pa.array(patient) if schema is not None else _hex_strings(patient),
             }
             if schema is not None:
                 return pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
@@ -498,7 +499,7 @@ class SyntheticCountry:
                 compression=compression,
                 use_dictionary=["provider_id", "service_code"],
             ) as writer:
-                for chunk in chunks:
+                for chunk in _in_claims_order(chunks):
                     writer.write_table(table(*chunk, schema))
             return target
 
@@ -882,6 +883,54 @@ def _bill_three_times(
         last = position
 
 
+_Columns: TypeAlias = "tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]"
+
+
+def _in_claims_order(
+    chunks: Iterable[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.uint64]]],
+) -> Iterator[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.uint64]]]:
+    """The claims in canonical order (:data:`~klyngepakke.service_data.CLAIMS_ORDER`).
+
+    Chunks come ordered by practice but not by patient, and a practice's month may straddle
+    two chunks, each part with days of the whole month: each chunk's last practice is carried
+    into the next before the chunk is sorted by day and patient within practice (the last
+    carry joins the last chunk).
+    """
+    import numpy as np
+
+    def ordered(columns: _Columns) -> _Columns:
+        provider, day, patient = columns
+        order = np.lexsort((patient, provider.astype(np.int64) * 400 + day))
+        return provider[order], day[order], patient[order]
+
+    def joined(first: _Columns, second: _Columns) -> _Columns:
+        return (
+            np.concatenate((first[0], second[0])),
+            np.concatenate((first[1], second[1])),
+            np.concatenate((first[2], second[2])),
+        )
+
+    carried: _Columns | None = None
+    pending: _Columns | None = None  # held back one chunk, so the last carry can join it
+    for chunk in chunks:
+        provider, day, patient = chunk if carried is None else joined(carried, chunk)
+        if not provider.size:
+            continue
+        cut = int(np.searchsorted(provider, provider[-1], side="left"))
+        carried = (provider[cut:], day[cut:], patient[cut:])
+        if cut:
+            if pending is not None:
+                yield pending
+            pending = ordered((provider[:cut], day[:cut], patient[:cut]))
+    last = ordered(carried) if carried is not None else None
+    if pending is not None and last is not None:
+        yield joined(pending, last)
+    elif pending is not None:
+        yield pending
+    elif last is not None:
+        yield last
+
+
 def _seed_salt(seed: int) -> int:
     return (seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & _MASK64
 
@@ -984,7 +1033,12 @@ def _arrow_schema(kind: ServiceDataKind, metadata: dict[str, str], *, dictionari
     """
     import pyarrow as pa
 
-    types = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BIGINT": pa.int64()}
+    types = {
+        "VARCHAR": pa.string(),
+        "DATE": pa.date32(),
+        "BIGINT": pa.int64(),
+        "UBIGINT": pa.uint64(),
+    }
     dictionary = {
         "provider_id": pa.dictionary(pa.int32(), pa.string()),
         "service_code": pa.dictionary(pa.int8(), pa.string()),

@@ -8,6 +8,7 @@ joins them back and writes the file. Only patient pseudonyms are never looked at
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ import attrs
 
 from klyngepakke.service_data import (
     CANONICAL_COLUMNS,
+    CLAIMS_ORDER,
     ServiceDataError,
     ServiceDataFile,
     ServiceDataKind,
@@ -480,7 +482,10 @@ class _Converter:
             selected.extend(f"{name}.{sql_identifier(o)}" for o in field.outputs)
         if patient is not None:
             self._check_patients(patient)
-            selected.append(f"trim(t.s{patient}) AS patient")
+            # A keyed hash, never the pseudonym: the key is random and not kept, so the
+            # canonical file cannot be linked back to the region's pseudonyms.
+            key = sql_string(secrets.token_hex(16))
+            selected.append(f"hash({key} || trim(t.s{patient})) AS patient")
         self.con.execute(
             f"CREATE OR REPLACE TEMP VIEW j AS SELECT t._row, {', '.join(selected)} "
             f"FROM t {' '.join(joins)}"
@@ -536,8 +541,9 @@ class _Converter:
             f"CAST({sql_identifier(name)} AS {duck}) AS {sql_identifier(name)}"
             for name, duck in self.types.items()
         )
+        order = ", ".join(CLAIMS_ORDER) if self.kind is ServiceDataKind.CLAIMS else "_row"
         self.con.execute(
-            f"COPY (SELECT {columns} FROM j ORDER BY _row) TO {sql_string(str(partial))} "
+            f"COPY (SELECT {columns} FROM j ORDER BY {order}) TO {sql_string(str(partial))} "
             "(FORMAT parquet)"
         )
         partial.replace(target)
