@@ -13,14 +13,15 @@ reads the child's peak resident set size (``ru_maxrss``) from ``os.wait4``.
    country, funnels, the twice-a-day rule) after one warm-up, best of ``--runs``; then one
    more run under ``tracemalloc`` for the peak of Python's own allocations (DuckDB's memory
    is outside Python and shows only in the RSS).
-2. The same without the twice-a-day rule (``check_limits=False``), for information.
+2. The same without the twice-a-day rule (``check_limits=False``), for information: what
+   the billing-limit pass costs.
 3. A straightforward pandas implementation of the same computation (read the Parquet files,
    filter, group, merge, rates and intervals, pooled rates, mean and median, funnel
    classification, the rule check by grouping on practice, day and patient); its time as a
    ratio to the engine's, and its peak RSS. Checked against the engine's numbers.
 
-Exits 1 if the engine's best time or peak RSS is over its limit: 1.0 s and 500 MiB by
-default, overridable by ``KLYNGEPAKKE_BENCH_METRICS_S`` and ``KLYNGEPAKKE_BENCH_METRICS_MIB``.
+Exits 1 if the engine's best time or peak RSS (the full run, rule check included) is over
+its limit: 1.0 s and 500 MiB by default, overridable by ``KLYNGEPAKKE_BENCH_METRICS_S`` and ``KLYNGEPAKKE_BENCH_METRICS_MIB``.
 When a limit is missed, the slowest queries are shown with DuckDB's ``EXPLAIN ANALYZE``.
 Run it where klyngepakke with the ``metrics`` extra and pandas are installed
 (``nox -s bench``).
@@ -368,14 +369,6 @@ def main() -> int:
         f"  metrics (no rule):     best {light_best:.3f} s; peak RSS {light_rss:.0f} MiB "
         f"(rates, intervals, pooled/mean/median, funnels, fees for every cluster)"
     )
-    if best > time_limit:
-        # Said plainly, not hidden: the exact twice-a-day check groups every claim by
-        # practice, service, day and patient; it is the part that does not fit in 1 s here.
-        print(
-            f"  NOTE: with the exact twice-a-day rule check the run takes {best:.3f} s and "
-            f"{engine_rss:.0f} MiB, over the {time_limit} s target (not asserted; the metrics "
-            "alone are)"
-        )
     if args.pandas_runs > 0:
         pandas, pandas_rss = run_child(
             "pandas", str(folder), "--pandas-runs", str(args.pandas_runs)
@@ -395,13 +388,13 @@ def main() -> int:
                 print(f"    engine {key}: {str(engine['summary'][key])[:200]}")
                 print(f"    pandas {key}: {str(pandas['summary'][key])[:200]}")
     failed = []
-    if light_best > time_limit:
-        failed.append(f"metrics best time {light_best:.3f} s is over {time_limit} s ({TIME_VAR})")
-    if light_rss > memory_limit:
+    if best > time_limit:
+        failed.append(f"engine best time {best:.3f} s is over {time_limit} s ({TIME_VAR})")
+    if engine_rss > memory_limit:
         failed.append(
-            f"metrics peak RSS {light_rss:.0f} MiB is over {memory_limit:.0f} MiB ({MEMORY_VAR})"
+            f"engine peak RSS {engine_rss:.0f} MiB is over {memory_limit:.0f} MiB ({MEMORY_VAR})"
         )
-    if failed or args.explain or best > time_limit:
+    if failed or args.explain:
         explain, _ = run_child("explain", str(folder))
         print(
             f"  where the time goes ({explain['statements']} statements, "

@@ -433,6 +433,30 @@ class WordDocument:
     def __init__(self, document: DocxDocument, source: str) -> None:
         self.document = document
         self.source = source
+        self._style_ids: dict[str, str] = {}
+
+    def style_id(self, name: str) -> str:
+        """The id of the style called ``name``, looked up once (python-docx searches each time)."""
+        if name not in self._style_ids:
+            self._style_ids[name] = str(self.document.styles[name].style_id)
+        return self._style_ids[name]
+
+    def set_style(self, paragraph: Paragraph, name: str) -> None:
+        """Give ``paragraph`` the paragraph style called ``name``."""
+        paragraph._p.style = self.style_id(name)
+
+    def _new_paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        paragraph: Paragraph = self.document.add_paragraph()
+        if style is not None:
+            self.set_style(paragraph, style)
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def _cell_paragraph(self, cell: _Cell) -> Paragraph:
+        paragraph: Paragraph = cell.add_paragraph()
+        self.set_style(paragraph, TABLE_TEXT_STYLE)
+        return paragraph
 
     # -- page furniture ----------------------------------------------------------------------
 
@@ -446,7 +470,7 @@ class WordDocument:
         paragraph = _reusable_last_paragraph(header.paragraphs)
         if paragraph is None:
             paragraph = header.add_paragraph()
-        paragraph.style = self.document.styles["Header"]
+        self.set_style(paragraph, "Header")
         tab_stops = paragraph.paragraph_format.tab_stops
         # The style's own stops (Word's centre and right stops) would catch the tab first.
         for inherited in self.document.styles["Header"].paragraph_format.tab_stops:
@@ -467,7 +491,7 @@ class WordDocument:
         paragraph = _reusable_last_paragraph(footer.paragraphs)
         if paragraph is None:
             paragraph = footer.add_paragraph()
-        paragraph.style = self.document.styles["Footer"]
+        self.set_style(paragraph, "Footer")
         paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
         paragraph.add_run("Side ")
         _add_field(paragraph, "PAGE", "1")
@@ -483,16 +507,16 @@ class WordDocument:
 
     def title(self, text: str, subtitle: str = "") -> Paragraph:
         """The document's title (style ``Title``) and an optional subtitle (``Subtitle``)."""
-        paragraph = self.document.add_paragraph(clean_text(text), style="Title")
+        paragraph = self._new_paragraph(clean_text(text), "Title")
         if subtitle:
-            self.document.add_paragraph(clean_text(subtitle), style="Subtitle")
+            self._new_paragraph(clean_text(subtitle), "Subtitle")
         return paragraph
 
     def heading(self, text: str, level: int = 1) -> Paragraph:
         """A heading in ``Heading 1``–``Heading 3``: in the navigation pane and the contents."""
         if level not in (1, 2, 3):
             raise ValueError(f"heading level must be 1, 2 or 3, got {level}")
-        return self.document.add_paragraph(clean_text(text), style=f"Heading {level}")
+        return self._new_paragraph(clean_text(text), f"Heading {level}")
 
     def paragraph(
         self,
@@ -504,7 +528,7 @@ class WordDocument:
         links: bool = True,
     ) -> Paragraph:
         """A paragraph; whitespace runs collapse to one space, URLs become hyperlinks."""
-        paragraph = self.document.add_paragraph(style=style)
+        paragraph = self._new_paragraph(style=style)
         if text:
             text = " ".join(clean_text(text).split())
             self.add_text(paragraph, text, bold=bold, italic=italic, links=links)
@@ -550,7 +574,7 @@ class WordDocument:
         run = OxmlElement("w:r")
         properties = OxmlElement("w:rPr")
         style = OxmlElement("w:rStyle")
-        style.set(qn("w:val"), self.document.styles[HYPERLINK_STYLE].style_id)
+        style.set(qn("w:val"), self.style_id(HYPERLINK_STYLE))
         properties.append(style)
         run.append(properties)
         content = OxmlElement("w:t")
@@ -610,7 +634,7 @@ class WordDocument:
     def missing(self, what: str, paragraph: Paragraph | None = None) -> Paragraph:
         """A highlighted ``[mangler: what]`` placeholder, in ``paragraph`` or a new one."""
         if paragraph is None:
-            paragraph = self.document.add_paragraph()
+            paragraph = self._new_paragraph()
         run = paragraph.add_run(f"[mangler: {clean_text(what)}]")
         run.bold = True
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
@@ -622,7 +646,7 @@ class WordDocument:
 
     def page_break(self) -> None:
         """Start a new page."""
-        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self._new_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def table_of_contents(self, heading: str = "Indhold", levels: int = 2) -> None:
         """A ``TOC`` field over ``Heading 1``–``Heading {levels}``, filled in when updated.
@@ -630,8 +654,8 @@ class WordDocument:
         The field is marked dirty and the settings ask Word to update fields on opening;
         LibreOffice fills it in with :func:`klyngepakke_docx._libreoffice.update_document`.
         """
-        self.document.add_paragraph(clean_text(heading), style=TOC_HEADING_STYLE)
-        paragraph = self.document.add_paragraph()
+        self._new_paragraph(clean_text(heading), TOC_HEADING_STYLE)
+        paragraph = self._new_paragraph()
         _add_field(
             paragraph,
             f'TOC \\o "1-{levels}" \\h \\z \\u',
@@ -666,7 +690,7 @@ class WordDocument:
         """
         columns = len(header)
         table: Table = self.document.add_table(rows=1, cols=columns)
-        table.style = self.document.styles[TABLE_STYLE]
+        table._tbl.tblPr.style = self.style_id(TABLE_STYLE)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         _set_table_look(table)
         header_row = table.rows[0]
@@ -674,7 +698,7 @@ class WordDocument:
         for index, text in enumerate(header):
             cell = header_row.cells[index]
             self._fill_cell(cell, text, centre=index in centre_columns)
-            cell.paragraphs[0].style = self.document.styles[TABLE_HEADER_STYLE]
+            self.set_style(cell.paragraphs[0], TABLE_HEADER_STYLE)
         for values in rows:
             if len(values) != columns:
                 raise ValueError(f"a row has {len(values)} cells; the table has {columns}")
@@ -690,7 +714,7 @@ class WordDocument:
         if widths is not None:
             self._set_widths(table, widths, indent=indent)
         # A paragraph after the table keeps the next table or heading apart from it.
-        self.document.add_paragraph(style=TABLE_TEXT_STYLE)
+        self._new_paragraph(style=TABLE_TEXT_STYLE)
         return table
 
     def facts(
@@ -698,7 +722,7 @@ class WordDocument:
     ) -> Table:
         """A two-column table of labels (bold) and values, without a header row."""
         table: Table = self.document.add_table(rows=0, cols=2)
-        table.style = self.document.styles[TABLE_STYLE]
+        table._tbl.tblPr.style = self.style_id(TABLE_STYLE)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         _set_table_look(table, header_row=False)
         for label, value in pairs:
@@ -708,12 +732,12 @@ class WordDocument:
             self.cell_text(row.cells[0], label, bold=True)
             self._fill_cell(row.cells[1], value)
         self._set_widths(table, widths)
-        self.document.add_paragraph(style=TABLE_TEXT_STYLE)
+        self._new_paragraph(style=TABLE_TEXT_STYLE)
         return table
 
     def _fill_cell(self, cell: _Cell, value: Cell, *, centre: bool = False) -> None:
         paragraph = cell.paragraphs[0]
-        paragraph.style = self.document.styles[TABLE_TEXT_STYLE]
+        self.set_style(paragraph, TABLE_TEXT_STYLE)
         if centre:
             paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
         if isinstance(value, str):
@@ -736,7 +760,7 @@ class WordDocument:
         """Text in a cell: into its first empty paragraph, or a new paragraph after."""
         paragraph: Paragraph = cell.paragraphs[-1]
         if new_paragraph or paragraph.text or paragraph._p.findall(qn("w:hyperlink")):
-            paragraph = cell.add_paragraph(style=self.document.styles[TABLE_TEXT_STYLE])
+            paragraph = self._cell_paragraph(cell)
         self.add_text(paragraph, " ".join(text.split()), bold=bold, italic=italic)
         return paragraph
 
@@ -745,7 +769,7 @@ class WordDocument:
         for item in items:
             paragraph = cell.paragraphs[-1]
             if paragraph.text or paragraph._p.findall(qn("w:hyperlink")):
-                paragraph = cell.add_paragraph(style=self.document.styles[TABLE_TEXT_STYLE])
+                paragraph = self._cell_paragraph(cell)
             paragraph.paragraph_format.left_indent = Cm(0.4)
             paragraph.paragraph_format.first_line_indent = Cm(-0.4)
             paragraph.add_run(f"{marker}\t")

@@ -262,7 +262,7 @@ def _shade_off_scale(doc: WordDocument, table: Table, question: Question) -> Non
             )
         )
         for paragraph in cell.paragraphs:
-            paragraph.style = doc.document.styles[TABLE_TEXT_STYLE]
+            doc.set_style(paragraph, TABLE_TEXT_STYLE)
             paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
             for run in paragraph.runs:
                 run.bold = True
