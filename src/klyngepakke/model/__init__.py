@@ -3,7 +3,14 @@
 Every class is immutable; derive changed copies with :func:`attrs.evolve`.
 """
 
-from klyngepakke.model._agenda import Agenda, AgendaItem, AgendaItemKind, Attachment, TimeSlot
+from klyngepakke.model._agenda import (
+    Agenda,
+    AgendaItem,
+    AgendaItemKind,
+    Attachment,
+    ItemPurpose,
+    TimeSlot,
+)
 from klyngepakke.model._base import LabelledEnum
 from klyngepakke.model._cluster import Cluster, Practice, Region
 from klyngepakke.model._meeting import (
@@ -71,6 +78,7 @@ __all__ = [
     "Delegation",
     "Denominator",
     "Fee",
+    "ItemPurpose",
     "LabelledEnum",
     "LimitPeriod",
     "Material",

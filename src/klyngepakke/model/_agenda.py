@@ -36,6 +36,21 @@ AgendaItemKind._labels = {
 }
 
 
+class ItemPurpose(LabelledEnum):
+    """What a meeting is asked to do with an item (OParl's consultation role)."""
+
+    DECISION = "decision"
+    ORIENTATION = "orientation"
+    DISCUSSION = "discussion"
+
+
+ItemPurpose._labels = {
+    "decision": "Til beslutning",
+    "orientation": "Til orientering",
+    "discussion": "Til drøftelse",
+}
+
+
 def _minutes_of_day(moment: dt.time) -> int:
     return moment.hour * 60 + moment.minute
 
@@ -85,13 +100,15 @@ class AgendaItem(Checked):
     ``minutes`` is the item's own duration; ``slot`` its clock times. Either, both (they must
     agree) or neither may be given. Nested items must fit inside their parent. ``shows``
     names the results presented in this item: questionnaire section codes and metric ids of
-    the package (a package checks that they exist).
+    the package (a package checks that they exist). ``purpose`` says whether the item is for
+    decision, orientation or discussion, when the agenda says so.
     """
 
     title: str
     kind: AgendaItemKind = AgendaItemKind.OTHER
     number: str = ""
     presenter: str = ""
+    purpose: ItemPurpose | None = None
     minutes: int | None = None
     slot: TimeSlot | None = None
     description: str = ""
