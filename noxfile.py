@@ -101,6 +101,32 @@ def validators(session: nox.Session) -> None:
 
 
 @nox.session
+def render(session: nox.Session) -> None:
+    """Convert generated decks and documents to PDF with LibreOffice (needs ``soffice``).
+
+    Runs the tests marked ``render``: each plugin's decks and documents, from the
+    akutfunktioner package with synthetic data, with the built-in and a custom template,
+    converted headless; they fail if a conversion fails or pages are missing.
+    """
+    if shutil.which("soffice") is None:
+        message = "soffice missing: rendering needs LibreOffice (impress and writer)"
+        if os.environ.get("CI"):
+            session.error(message)  # CI installs it (.ci/run); missing there is a failure
+        session.skip(message)
+    _install_editable(session, "test")
+    plugin_tests = [f"{plugin}/tests" for plugin in PLUGINS if (ROOT / plugin / "tests").is_dir()]
+    session.run(
+        "pytest",
+        "--import-mode=importlib",
+        "-m",
+        "render",
+        "tests",
+        *plugin_tests,
+        *session.posargs,
+    )
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """Check code style and formatting with ruff."""
     session.install(*_group("lint"))
