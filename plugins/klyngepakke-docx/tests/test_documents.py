@@ -579,6 +579,19 @@ def local_questionnaire(package: ClusterPackage) -> Questionnaire:
         by=Origin.MUNICIPALITY,
         reason="Kommunen vil vide, om aftenvagten bliver brugt.",
     )
+    local = local.add_question(
+        Question(
+            "antal_opkald",
+            "Hvor mange gange ringede du til akutfunktionen i sidste uge?",
+            QuestionKind.NUMBER,
+            minimum=0,
+            maximum=50,
+        ),
+        section="kommunikation",
+        after="lokal_vagt",
+        by=Origin.CLUSTER,
+        reason="Klyngen vil kende omfanget.",
+    )
     local = local.add_option(
         "rolle",
         Option("sekretaer", "Lægesekretær"),
@@ -684,7 +697,9 @@ def test_questionnaire_marks_local_questions_and_options(
     answer_lines = [
         p for p in questionnaire_document.paragraphs if p.style.name == "Klyngepakke svarlinje"
     ]
-    assert len(answer_lines) == 4  # the one free-text question
+    assert len(answer_lines) == 4 + 1  # the free-text question, the number question
+    assert "Skriv et tal mellem 0 og 50." in texts
+    assert any(t.endswith("★ Klyngen") and "ringede du" in t for t in texts)
 
 
 def test_a_standard_questionnaire_has_no_local_marks(

@@ -15,7 +15,8 @@ Opening
     :class:`~klyngepakke.errors.ExportError` names the template file, the missing style and
     what it is used for. The styles in :data:`ADDED_STYLES` are added with the built-in look
     when the template lacks them (define one with that name in the template to restyle it).
-    The footer gets "Side X af Y" (``PAGE``/``NUMPAGES`` fields) on every page.
+    The footer gets "Side X af Y" (``PAGE``/``NUMPAGES`` fields) on every page, unless the
+    template's footer has page numbers of its own.
 
 Writing (methods of :class:`WordDocument`; all text goes through :func:`clean_text`)
     - :meth:`~WordDocument.title` – title and subtitle (styles ``Title``, ``Subtitle``);
@@ -35,6 +36,7 @@ Writing (methods of :class:`WordDocument`; all text goes through :func:`clean_te
       row repeats on every page (``w:tblHeader``); a cell is text or a function that fills the
       python-docx cell; :data:`CHECKBOX` makes a tick-box cell;
     - :meth:`~WordDocument.cell_text`, :meth:`~WordDocument.cell_bullets` – fill a cell;
+    - :meth:`~WordDocument.answer_line` – a line to write on, for paper forms;
     - :meth:`~WordDocument.missing` – a visibly marked placeholder for something the source
       lacks ("[mangler: …]", highlighted);
     - :meth:`~WordDocument.page_break`, :meth:`~WordDocument.save`.
@@ -71,7 +73,13 @@ from typing import TYPE_CHECKING, Any, Final
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK, WD_COLOR_INDEX, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
+from docx.enum.text import (
+    WD_BREAK,
+    WD_COLOR_INDEX,
+    WD_PARAGRAPH_ALIGNMENT,
+    WD_TAB_ALIGNMENT,
+    WD_TAB_LEADER,
+)
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -485,8 +493,13 @@ class WordDocument:
             mark.font.color.rgb = SYNTHETIC_COLOUR
 
     def _set_page_footer(self) -> None:
-        """Put "Side X af Y" in every page's footer, centred, with PAGE and NUMPAGES fields."""
+        """Put "Side X af Y" in every page's footer, centred, with PAGE and NUMPAGES fields.
+
+        A template whose footer already numbers its pages (a ``PAGE`` field) keeps its own.
+        """
         footer = self.document.sections[0].footer
+        if not footer.is_linked_to_previous and _has_page_field(footer._element):
+            return
         footer.is_linked_to_previous = False
         paragraph = _reusable_last_paragraph(footer.paragraphs)
         if paragraph is None:
@@ -640,6 +653,24 @@ class WordDocument:
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         return paragraph
 
+    def answer_line(self, length: float | None = None) -> Paragraph:
+        """A line to write on (style ``Klyngepakke svarlinje``), ``length`` cm or to the margin.
+
+        The line is a tab with an underscore leader, not a paragraph border: Word and
+        LibreOffice draw one border around consecutive bordered paragraphs, not one each.
+        """
+        paragraph = self._new_paragraph(style=ANSWER_LINE_STYLE)
+        indent = paragraph.paragraph_format.left_indent
+        if indent is None:
+            style_indent = self.document.styles[ANSWER_LINE_STYLE].paragraph_format.left_indent
+            indent = style_indent or Emu(0)
+        end = Cm(length) + indent if length is not None else self._text_width()
+        paragraph.paragraph_format.tab_stops.add_tab_stop(
+            Emu(int(end)), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES
+        )
+        paragraph.add_run("\t")
+        return paragraph
+
     def checkbox(self, paragraph: Paragraph) -> Run:
         """Append a tick box (:data:`CHECKBOX`) to ``paragraph``."""
         return _checkbox_run(paragraph)
@@ -720,7 +751,7 @@ class WordDocument:
     def facts(
         self, pairs: Iterable[tuple[str, Cell]], *, widths: Sequence[float] = (1, 3)
     ) -> Table:
-        """A two-column table of labels (bold) and values, without a header row."""
+        """A two-column table of labels (bold) and values, kept on one page, without header."""
         table: Table = self.document.add_table(rows=0, cols=2)
         table._tbl.tblPr.style = self.style_id(TABLE_STYLE)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -731,6 +762,10 @@ class WordDocument:
             self._fill_cell(row.cells[0], "")
             self.cell_text(row.cells[0], label, bold=True)
             self._fill_cell(row.cells[1], value)
+        for row in table.rows[:-1]:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
         self._set_widths(table, widths)
         self._new_paragraph(style=TABLE_TEXT_STYLE)
         return table
@@ -818,6 +853,13 @@ class WordDocument:
 
 
 # -- low-level helpers ----------------------------------------------------------------------
+
+
+def _has_page_field(element: Any) -> bool:
+    """Whether ``element`` holds a ``PAGE`` field (complex or simple)."""
+    instructions = [node.text or "" for node in element.iter(qn("w:instrText"))]
+    instructions += [node.get(qn("w:instr")) or "" for node in element.iter(qn("w:fldSimple"))]
+    return any(text.split()[:1] == ["PAGE"] for text in instructions)
 
 
 def _reusable_last_paragraph(paragraphs: Sequence[Paragraph]) -> Paragraph | None:
@@ -946,8 +988,9 @@ _ADDED_STYLE_XML: Final[dict[str, str]] = {
         f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" '
         'w:styleId="Klyngepakkesvarlinje">'
         f'<w:name w:val="{ANSWER_LINE_STYLE}"/><w:basedOn w:val="Normal"/>'
-        '<w:pPr><w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="808080"/>'
-        '</w:pBdr><w:spacing w:before="240" w:after="0"/><w:ind w:left="357"/></w:pPr>'
+        '<w:pPr><w:keepNext/><w:spacing w:before="200" w:after="0"/><w:ind w:left="425"/>'
+        "</w:pPr>"
+        '<w:rPr><w:color w:val="808080"/></w:rPr>'
         "</w:style>"
     ),
     TOC_HEADING_STYLE: (

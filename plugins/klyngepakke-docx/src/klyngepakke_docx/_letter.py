@@ -48,8 +48,7 @@ def write_letter(doc: WordDocument, bundle: MeetingBundle) -> None:
         f"Til {municipality}" if municipality else "Til kommunen",
     )
 
-    opening = doc.paragraph(f"Kære {municipality}" if municipality else "Kære kommune")
-    opening.paragraph_format.space_after = None
+    doc.paragraph(f"Kære {municipality}" if municipality else "Kære kommune")
     invitation = doc.paragraph()
     doc.add_text(invitation, cluster if cluster else "Kvalitetsklyngen")
     doc.add_text(invitation, " inviterer kommunen til et klyngemøde om ")
@@ -63,23 +62,28 @@ def write_letter(doc: WordDocument, bundle: MeetingBundle) -> None:
     doc.add_text(
         invitation,
         f" Mødet varer {duration_text(_minutes(bundle))}, og vi håber, at kommunen vil deltage "
-        "og holde oplæg. Her er det vigtigste om mødet.",
+        "og holde oplæg.",
+    )
+    doc.paragraph(
+        "Her er det vigtigste om mødet. I faktaarket på de næste sider kan I læse, hvorfor vi "
+        "inviterer jer, hvem vi håber deltager fra kommunen, hvad kommunens oplæg kan handle "
+        "om, og hvem I kan kontakte."
     )
 
     talks = municipality_talks(bundle)
     doc.heading("Mødet kort", 1)
     doc.facts(_facts(doc, bundle, talks), widths=(1, 3))
+    closing = doc.paragraph("Med venlig hilsen")
+    closing.paragraph_format.space_after = 0
+    doc.paragraph(cluster if cluster else "Kvalitetsklyngen")
 
+    doc.page_break()
     for section in package.municipality_information:
         write_section(doc, section, level=1)
-
     if talks:
         _talks(doc, bundle, talks)
     _programme(doc, bundle)
     _contacts(doc, bundle)
-    closing = doc.paragraph("Med venlig hilsen")
-    closing.paragraph_format.space_before = None
-    doc.paragraph(cluster if cluster else "Kvalitetsklyngen")
 
 
 def _lower_first(text: str) -> str:

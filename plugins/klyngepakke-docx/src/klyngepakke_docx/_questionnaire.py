@@ -24,7 +24,6 @@ from klyngepakke.model import Origin, Question, QuestionKind, Questionnaire
 from klyngepakke_docx._common import set_bundle_header
 from klyngepakke_docx._document import (
     ACCENT_COLOUR,
-    ANSWER_LINE_STYLE,
     CHECKBOX,
     TABLE_TEXT_STYLE,
     Cell,
@@ -42,6 +41,9 @@ LOCAL_MARK = "★"
 
 OFF_SCALE_FILL = "E7E6E6"
 """Shading of answers off the scale ("Ved ikke"), as in the charts."""
+
+ANSWER_LINES = 4
+"""Lines to write on for a free-text answer."""
 
 _END = "slut"
 
@@ -170,11 +172,10 @@ def _question(
     elif question.kind.has_options:
         _options(doc, question, skips)
     elif question.kind is QuestionKind.NUMBER:
-        line = doc.paragraph(style=ANSWER_LINE_STYLE)
-        line.paragraph_format.right_indent = Cm(11)
+        doc.answer_line(4).paragraph_format.keep_with_next = False
     elif question.kind is QuestionKind.TEXT:
-        for _ in range(4):
-            doc.paragraph(style=ANSWER_LINE_STYLE)
+        for line in range(ANSWER_LINES):
+            doc.answer_line().paragraph_format.keep_with_next = line < ANSWER_LINES - 1
 
 
 def _indent(paragraph: Paragraph) -> None:
