@@ -183,7 +183,7 @@ def test_rating_chart_stacks_each_question_in_scale_order(bundle: MeetingBundle)
     categories = list(plot.categories)
     full = {full: shown for shown, full in result.shortened}
     for question, category in zip(questions, categories, strict=True):
-        label = f"{question.text} (n = {question.answered})"
+        label = f"{question.text} (n\u00a0=\u00a0{question.answered})"
         assert category == full.get(label, label)
     for position, series in enumerate(plot.series):
         expected = [
@@ -224,6 +224,18 @@ def test_rating_chart_labels_a_segment_under_five_percent_not() -> None:
     assert first.values[0] == pytest.approx(1)
     assert point_labels(first)[0].find(f"{C}delete").get("val") == "1"
     assert point_labels(chart.plots[0].series[1]) == {}
+
+
+def test_a_narrow_rating_chart_labels_only_segments_wide_enough_for_a_label() -> None:
+    question = scale_question("smal", [7, 31, 31, 24, 7])
+    narrow = Box(Inches(1), Inches(1), Inches(4), Inches(3))
+    chart, _ = build(lambda slide, box: charts.rating_chart(slide, box, [question]), narrow)
+    hidden = [
+        series.name
+        for series in chart.plots[0].series
+        if 0 in point_labels(series) and point_labels(series)[0].find(f"{C}delete") is not None
+    ]
+    assert hidden == ["Meget uenig", "Meget enig"]
 
 
 def test_rating_chart_title_and_value_axis(bundle: MeetingBundle) -> None:
@@ -289,7 +301,8 @@ def test_long_labels_in_a_small_box_are_shortened_and_returned(bundle: MeetingBu
         assert len(short) < len(full)
         assert full.startswith(short.split("…")[0].rstrip())
     assert all(
-        full in {f"{q.text} (n = {q.answered})" for q in questions} for _, full in result.shortened
+        full in {f"{q.text} (n\u00a0=\u00a0{q.answered})" for q in questions}
+        for _, full in result.shortened
     )
 
 
@@ -403,6 +416,23 @@ def test_practice_rate_chart_workbook_holds_the_data(view: ClusterView) -> None:
             assert float(cells[f"B{row}"]) == pytest.approx(practice.rate)
 
 
+def test_the_embedded_workbook_opens_in_a_spreadsheet_reader(view: ClusterView) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    chart, _ = build(lambda slide, box: charts.practice_rate_chart(slide, box, view))
+    blob = chart.part.chart_workbook.xlsx_part.blob
+    sheet = openpyxl.load_workbook(io.BytesIO(blob)).active
+    assert sheet.title == "Sheet1"
+    assert [cell.value for cell in sheet[1]] == [
+        None,
+        "Praksis",
+        "Klyngen (18,7)",
+        "Regionen (18,8)",
+    ]
+    rates = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert rates == [practice.rate for practice in view.practices]
+    assert sheet["B3"].number_format == charts.RATE_FORMAT
+
+
 # -- funnel -----------------------------------------------------------------------------------
 
 
@@ -473,6 +503,7 @@ def test_banded_funnel_places_practices_in_their_band(view: ClusterView) -> None
         high = min(numbers[-1] if "–" in band or band.startswith("under") else largest, largest)
         assert low <= x <= high
     assert len(band_line.values) == 3 * len(shown)
+    assert {label.find(f"{C}dLblPos").get("val") for label in point_labels(dots).values()} == {"t"}
     lengths = [len(s.values) for s in series.values()]
     assert lengths[0] == max(lengths)
 
@@ -588,8 +619,18 @@ def test_a_deck_with_every_chart_converts_to_one_page_per_slide(
         draw(presentation.slides.add_slide(presentation.slide_layouts[6]), WIDE)
     deck = tmp_path / "diagrammer.pptx"
     presentation.save(str(deck))
+    profile = (tmp_path / "libreoffice").as_uri()  # its own profile: soffice may be running
     subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(deck),
+        ],
         check=True,
         capture_output=True,
         timeout=180,

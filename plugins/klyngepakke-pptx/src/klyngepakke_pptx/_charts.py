@@ -135,9 +135,12 @@ FOLLOWUP_NAME: Final = "Opfølgning"
 CURVE_POINTS: Final = 50
 """At most this many points of the funnel's grid are drawn (every n-th, and the last)."""
 LABEL_THRESHOLD: Final = 5.0
-"""Rating segments narrower than this (percent) get no data label."""
+"""Rating segments narrower than this (percent) get no data label; in a narrow chart, nor do
+segments narrower than a label such as ``24 %`` at 12 pt."""
 
 _PRACTICE_PREFIX: Final = "Praksis "
+_NBSP: Final = "\u00a0"
+"""Keeps ``(n = 38)`` on one line when a label wraps."""
 _EMU_PER_PT: Final = 12700
 _VALUE_AXIS_WIDTH_PT: Final = 60.0
 _XML_INVALID: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -495,6 +498,8 @@ class _SheetRecorder:
             f"formatCode={quoteattr(number_format)}/>"
             for index, number_format in enumerate(formats)
         )
+        if formats:  # an empty numFmts element is allowed but not liked by every reader
+            number_formats = f'<numFmts count="{len(formats)}">{number_formats}</numFmts>'
         cell_formats = "".join(
             f'<xf numFmtId="{_FIRST_CUSTOM_FORMAT + index}" fontId="0" fillId="0" borderId="0" '
             'xfId="0" applyNumberFormat="1"/>'
@@ -509,7 +514,7 @@ class _SheetRecorder:
             "xl/styles.xml": (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 f'<styleSheet xmlns="{_SHEET_NS}">'
-                f'<numFmts count="{len(formats)}">{number_formats}</numFmts>'
+                f"{number_formats}"
                 '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
                 '<fills count="2"><fill><patternFill patternType="none"/></fill>'
                 '<fill><patternFill patternType="gray125"/></fill></fills>'
@@ -878,7 +883,8 @@ def rating_chart(
     colours = [*rating_colours(points), *[OFF_SCALE_COLOUR] * (len(scale) - points)]
 
     ends = [
-        f" (n = {_count_text(q.answered)})" if q.answered else " (ingen svar)" for q in questions
+        f" (n{_NBSP}={_NBSP}{_count_text(q.answered)})" if q.answered else f" (ingen{_NBSP}svar)"
+        for q in questions
     ]
     layout = _bar_layout(box, [q.text for q in questions], ends, legend=scale, title=bool(title))
 
@@ -892,6 +898,8 @@ def rating_chart(
     if title:
         _set_title(chart, _check_text(title, "The chart title"))
     chart.plots[0].gap_width = 50
+    plot_width_pt = layout.plot[2] * box.width / _EMU_PER_PT
+    threshold = max(LABEL_THRESHOLD, 100 * (_text_width_pt(3, SMALL_PT) + 4) / plot_width_pt)
     for position, (series, colour) in enumerate(zip(_all_series(chart), colours, strict=True)):
         _fill(series, colour, outline=WHITE)
         shares = [order[position].percent_of_answered for order in orders]
@@ -900,9 +908,7 @@ def rating_chart(
             number_format=PERCENT_FORMAT,
             position="ctr",
             colour=_label_colour(colour),
-            hidden=[
-                i for i, share in enumerate(shares) if share is None or share < LABEL_THRESHOLD
-            ],
+            hidden=[i for i, share in enumerate(shares) if share is None or share < threshold],
         )
     _horizontal_bars(chart, layout)
     value_axis = chart.value_axis
@@ -1261,7 +1267,7 @@ def funnel_chart(slide: Slide, box: Box, view: ClusterView) -> ChartResult:
     _labels(
         dots,
         number_format=RATE_FORMAT,
-        position="r",
+        position="t" if banded else "r",  # right of a banded practice is its band's line
         colour=PRACTICE_COLOUR,
         bold=True,
         texts=[practice.letter for practice in practices],
