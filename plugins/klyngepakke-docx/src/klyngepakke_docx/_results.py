@@ -361,8 +361,8 @@ def _service_data(doc: WordDocument, bundle: MeetingBundle) -> None:
                 "compute …) og læg dem i mødets bundt (klyngepakke bundle … --metrics FIL)"
             )
         return
+    doc.paragraph(view.metric_title, bold=True).paragraph_format.space_after = 0
     lines = [
-        view.metric_title,
         f"Periode: {_period_text(view.period)}",
         f"Klynge: {view.cluster} ({view.region})",
     ]
