@@ -35,11 +35,16 @@ Writing (methods of :class:`WordDocument`; all text goes through :func:`clean_te
     - :meth:`~WordDocument.table` – a table in the ``Klyngepakke tabel`` style whose header
       row repeats on every page (``w:tblHeader``); a cell is text or a function that fills the
       python-docx cell; :data:`CHECKBOX` makes a tick-box cell;
+    - :meth:`~WordDocument.facts` – a two-column table of labels and values, kept on a page;
     - :meth:`~WordDocument.cell_text`, :meth:`~WordDocument.cell_bullets` – fill a cell;
+    - :meth:`~WordDocument.checkbox` – a tick box in a paragraph;
+    - :meth:`~WordDocument.set_style` – give a paragraph a style by name (fast: python-docx's
+      own ``paragraph.style = …`` searches every style each time);
     - :meth:`~WordDocument.answer_line` – a line to write on, for paper forms;
     - :meth:`~WordDocument.missing` – a visibly marked placeholder for something the source
       lacks ("[mangler: …]", highlighted);
-    - :meth:`~WordDocument.page_break`, :meth:`~WordDocument.save`.
+    - :meth:`~WordDocument.page_break`, :meth:`~WordDocument.set_properties` (the file's
+      title, subject and keywords), :meth:`~WordDocument.save`.
 
     Danish dates and amounts come from :mod:`klyngepakke.danish` (``11. marts 2027``,
     ``173,06 kr.``); :func:`duration_text` writes a length in minutes as Danish words.

@@ -149,10 +149,7 @@ def export_document(obj: Any, destination: Path, options: Mapping[str, str]) -> 
 
     kind, source = choose_document(obj, options)
     bundle = obj if isinstance(obj, MeetingBundle) else None
-    try:
-        writer = kind.writer()
-    except ImportError as exc:  # pragma: no cover - every writer ships with the plugin
-        raise ExportError(f"the {kind.name!r} document is not available: {exc}") from exc
+    writer = kind.writer()
     template = options.get("template", "").strip()
     update = option_flag(options, "update_fields")
     doc = open_document(Path(template).expanduser() if template else None)
