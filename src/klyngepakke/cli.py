@@ -223,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_questionnaire_commands(commands)
     _add_survey_commands(commands)
     _add_metrics_commands(commands)
+    _add_build_commands(commands)
 
     export = commands.add_parser(
         "export",
@@ -481,6 +482,62 @@ def _add_metrics_commands(commands: Any) -> None:
         help="CSV as regions send it (default) or canonical Parquet",
     )
     synthetic.set_defaults(run=_cmd_metrics_synthetic)
+
+
+def _add_build_commands(commands: Any) -> None:
+    from klyngepakke.build import ARTEFACTS
+
+    artefacts = ", ".join([a.name for a in ARTEFACTS] + ["platforms"])
+    build = commands.add_parser(
+        "build",
+        help="write every artefact for a meeting folder, or for many clusters",
+        description="Write every artefact a meeting needs (deck, package document, dated "
+        "runbook, letter to the municipality, printable questionnaire, results report, "
+        "calendar, questionnaire platform exports, and after the meeting the minutes) from a "
+        "meeting folder (see 'klyngepakke init'), or for every row of an orders file. Missing "
+        "inputs become marked placeholders and are listed. Unchanged inputs are not rebuilt.",
+        formatter_class=_formatter,
+    )
+    build.add_argument("folder", metavar="MEETING_DIR", nargs="?", type=Path)
+    build.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: MEETING_DIR/materiale; with --orders: required)",
+    )
+    build.add_argument(
+        "--orders", type=Path, metavar="CSV", help="build one cluster per row of this file"
+    )
+    build.add_argument(
+        "--metrics-report",
+        type=Path,
+        metavar="FILE",
+        help="with --orders: the national metrics report; each cluster gets its own view",
+    )
+    build.add_argument("--jobs", type=int, metavar="N", help="parallel builds (default: cores)")
+    build.add_argument(
+        "--only", metavar="NAMES", help=f"comma-separated artefacts to build ({artefacts})"
+    )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files in the output folder that the last build did not write",
+    )
+    build.set_defaults(run=_cmd_build)
+
+    demo = commands.add_parser(
+        "demo",
+        help="make and build a demo meeting from synthetic data",
+        description="Write a meeting folder for a topic from synthetic data (clearly labelled "
+        "synthetic: made-up people, answers and service data) and build all its material.",
+    )
+    demo.add_argument("folder", metavar="DIR", type=Path, help="the new meeting folder")
+    demo.add_argument("--topic", default="akutfunktioner", help="topic (default: %(default)s)")
+    demo.add_argument("--baseline", action="store_true", help="add a baseline, as at a follow-up")
+    demo.add_argument("--seed", type=int, default=0, help="synthetic data seed")
+    demo.add_argument("--force", action="store_true", help="replace files in DIR")
+    demo.set_defaults(run=_cmd_demo)
 
 
 # -- main -----------------------------------------------------------------------------------
@@ -1581,3 +1638,130 @@ def _show_cluster_view(view: ClusterView, out: TextIO) -> None:
     lines = [*(legend if any(value is None for value in hidden) else []), *view.notes]
     if lines:
         out.write("\n" + "\n".join(lines) + "\n")
+
+
+# -- build ----------------------------------------------------------------------------------
+
+
+def _cmd_build(args: argparse.Namespace, out: TextIO) -> int:
+    only = [name.strip() for name in args.only.split(",") if name.strip()] if args.only else None
+    if args.orders is not None:
+        if args.folder is not None:
+            raise UsageError("give MEETING_DIR or --orders, not both")
+        if args.output is None:
+            raise UsageError("--orders needs an output folder: -o DIR")
+        return _build_orders(args, only, out)
+    if args.metrics_report is not None or args.jobs is not None:
+        raise UsageError("--metrics-report and --jobs go with --orders")
+    if args.folder is None:
+        raise UsageError("give a meeting folder (make one with 'klyngepakke demo' or 'init')")
+    from klyngepakke.build import build_meeting, read_meeting_folder
+
+    output = args.output if args.output is not None else args.folder / "materiale"
+    report = build_meeting(read_meeting_folder(args.folder), output, force=args.force, only=only)
+    if report.up_to_date:
+        out.write(f"{output}: up to date (the inputs have not changed since the last build)\n")
+        return 0
+    for built in report.files:
+        out.write(f"wrote {built.path}\n")
+    for line in report.skipped:
+        out.write(f"not built: {line}\n")
+    if report.missing:
+        out.write("Mangler (vist som pladsholdere):\n")
+        for line in report.missing:
+            out.write(f"  - {line}\n")
+    for artefact, error in report.failed:
+        print(f"klyngepakke: error: {artefact}: {error}", file=sys.stderr)
+    out.write(f"{len(report.files)} files in {output} in {report.seconds:.1f} s\n")
+    return 0 if report.ok else 1
+
+
+def _build_orders(args: argparse.Namespace, only: list[str] | None, out: TextIO) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.table import Table
+
+    from klyngepakke.batch import build_orders, read_orders
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs} must be 1 or more")
+    total = len(read_orders(args.orders))  # a file that cannot be read fails here, at once
+    console = Console(file=sys.stderr)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("Bygger klyngernes materiale", total=total)
+        report = build_orders(
+            args.orders,
+            args.output,
+            metrics_report=args.metrics_report,
+            jobs=args.jobs,
+            force=args.force,
+            only=only,
+            progress=lambda outcome: progress.advance(task),
+        )
+    table = Table(title=f"{len(report.outcomes)} klynger i {report.seconds:.1f} s")
+    for column in ("Klynge", "Mappe", "Status", "Filer", "Mangler", "Sekunder"):
+        table.add_column(column)
+    for outcome in report.outcomes:
+        status = outcome.status if not outcome.reason else f"{outcome.status}: {outcome.reason}"
+        table.add_row(
+            outcome.cluster,
+            outcome.folder,
+            status,
+            str(len(outcome.files)),
+            str(len(outcome.missing)),
+            f"{outcome.seconds:.1f}",
+        )
+    Console(file=out, width=120).print(table)
+    out.write(f"manifest: {report.output / 'manifest.json'}\n")
+    for outcome in report.failed:
+        print(f"klyngepakke: error: {outcome.cluster}: {outcome.reason}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.build import build_meeting, read_meeting_folder
+    from klyngepakke.demo import write_demo_folder
+    from klyngepakke.errors import KlyngepakkeError
+    from klyngepakke.plugins import get_registry
+
+    package = get_registry().topic(args.topic).package
+    metrics = True
+    try:
+        from klyngepakke.metrics.engine import require_metrics_extra
+
+        require_metrics_extra()
+    except KlyngepakkeError as exc:
+        metrics = False
+        print(f"klyngepakke: warning: no service data in the demo: {exc}", file=sys.stderr)
+    write_demo_folder(
+        args.folder,
+        package,
+        seed=args.seed,
+        baseline=args.baseline,
+        metrics=metrics,
+        force=args.force,
+    )
+    output = args.folder / "materiale"
+    report = build_meeting(read_meeting_folder(args.folder), output, force=args.force)
+    out.write(
+        f"Demo-klyngemøde om '{package.title}' (SYNTETISKE DATA: opdigtede personer, svar og "
+        f"ydelsesdata) i {args.folder}\n"
+    )
+    for built in report.files:
+        out.write(f"  {built.path}\n")
+    for line in report.skipped:
+        out.write(f"  not built: {line}\n")
+    for artefact, error in report.failed:
+        print(f"klyngepakke: error: {artefact}: {error}", file=sys.stderr)
+    out.write(
+        f"Look at {output / 'praesentation.pptx'} (the deck) and the documents beside it; "
+        f"change the inputs in {args.folder} and run 'klyngepakke build {args.folder}'.\n"
+    )
+    return 0 if report.ok else 1

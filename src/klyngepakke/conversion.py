@@ -39,6 +39,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 
 from klyngepakke import model
+from klyngepakke.build import BuildSettings
 from klyngepakke.bundle import MeetingBundle
 from klyngepakke.errors import DocumentError, ModelError, PathPart, Problem
 from klyngepakke.fileio import atomic_output, atomic_write_text
@@ -85,6 +86,7 @@ DOCUMENT_KINDS: Final[dict[str, type[Any]]] = {
     "metrics_report": MetricsReport,
     "cluster_metrics": ClusterView,
     "meeting_bundle": MeetingBundle,
+    "build_settings": BuildSettings,
 }
 """Every top-level object a file can hold, by the ``document`` written in the file."""
 

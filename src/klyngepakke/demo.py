@@ -28,7 +28,7 @@ from klyngepakke.model import (
 from klyngepakke.planning import COPENHAGEN, plan_runbook
 from klyngepakke.survey_results import aggregate
 
-__all__ = ["SYNTHETIC_LABEL", "synthetic_bundle", "synthetic_meeting"]
+__all__ = ["SYNTHETIC_LABEL", "synthetic_bundle", "synthetic_meeting", "write_demo_folder"]
 
 SYNTHETIC_LABEL = "syntetiske data"
 """How synthetic material is labelled where people read it."""
@@ -175,3 +175,57 @@ def _synthetic_metrics(
     )
     cluster = max(report.clusters, key=lambda group: (group.practices, group.name)).name
     return cluster_view(report, cluster, key=f"synthetic-{seed}")
+
+
+def write_demo_folder(
+    folder: str | Path,
+    package: ClusterPackage,
+    *,
+    seed: int = 0,
+    baseline: bool = False,
+    metrics: bool = True,
+    force: bool = False,
+) -> tuple[Path, ...]:
+    """Write a meeting folder for ``package`` from synthetic data, ready for ``klyngepakke build``.
+
+    The folder gets ``meeting.yaml``, ``responses.jsonl`` (and ``baseline-responses.jsonl``
+    with ``baseline``), ``metrics.yaml`` (the cluster's synthetic service-data view; needs the
+    ``metrics`` extra, left out with ``metrics=False``), ``build.yaml`` and a
+    ``LÆS-MIG-syntetisk.txt`` saying that everything is made up. Returns the files written.
+    """
+    from klyngepakke.build import BuildSettings
+    from klyngepakke.conversion import dump, response_lines
+    from klyngepakke.fileio import atomic_write_text
+    from klyngepakke.testing import synthetic_responses
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    meeting = synthetic_meeting(package)
+    written.append(dump(meeting, folder / "meeting.yaml", force=force))
+    written.append(dump(BuildSettings(invited=52), folder / "build.yaml", force=force))
+    questionnaire = package.questionnaire
+    if questionnaire is not None:
+        rounds = [("responses.jsonl", 38, seed)]
+        if baseline:
+            rounds.append(("baseline-responses.jsonl", 31, seed + 1000))
+        for name, count, round_seed in rounds:
+            lines = response_lines(synthetic_responses(questionnaire, count, seed=round_seed))
+            atomic_write_text(folder / name, lines, force=force)
+            written.append(folder / name)
+    if metrics and package.metrics:
+        with tempfile.TemporaryDirectory(prefix="klyngepakke-demo-") as work:
+            view = _synthetic_metrics(package, Path(work), seed, baseline)
+        written.append(dump(view, folder / "metrics.yaml", force=force))
+    readme = folder / "LÆS-MIG-syntetisk.txt"
+    atomic_write_text(
+        readme,
+        "SYNTETISKE DATA\n\n"
+        f"Denne mappe er et demo-klyngemøde om '{package.title}'. Mødet, deltagerne, "
+        "svarene og ydelsesdata er opdigtede (syntetiske) og handler ikke om rigtige praksis, "
+        "patienter eller personer.\n\n"
+        "Byg materialet med: klyngepakke build <denne mappe>\n",
+        force=force,
+    )
+    written.append(readme)
+    return tuple(written)
