@@ -9,8 +9,10 @@ needs the ``metrics`` extra.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
+from typing import Final
 
 from klyngepakke.bundle import MeetingBundle
 from klyngepakke.metrics.results import ClusterView
@@ -33,6 +35,9 @@ __all__ = ["SYNTHETIC_LABEL", "synthetic_bundle", "synthetic_meeting", "write_de
 SYNTHETIC_LABEL = "syntetiske data"
 """How synthetic material is labelled where people read it."""
 
+_CLUSTER: Final = "Klynge Syd (syntetisk)"
+_MUNICIPALITY: Final = "Sydby Kommune (syntetisk)"
+
 _PEOPLE = {
     OrganisationKind.CLUSTER: (
         ("Anne Holm", "Klyngeformand, praktiserende læge", "ordstyrer"),
@@ -53,8 +58,8 @@ _PEOPLE = {
 def synthetic_meeting(
     package: ClusterPackage,
     *,
-    cluster: str = "Klynge Syd (syntetisk)",
-    municipality: str = "Sydby Kommune (syntetisk)",
+    cluster: str = _CLUSTER,
+    municipality: str = _MUNICIPALITY,
     start: dt.datetime | None = None,
 ) -> Meeting:
     """A planned cluster meeting on ``package``'s topic with made-up participants."""
@@ -107,7 +112,6 @@ def synthetic_bundle(
     """
     from klyngepakke.testing import synthetic_responses
 
-    meeting = synthetic_meeting(package, start=start)
     survey = survey_baseline = None
     if package.questionnaire is not None:
         questionnaire = package.questionnaire
@@ -124,6 +128,8 @@ def synthetic_bundle(
                 view = _synthetic_metrics(package, Path(folder), seed, baseline)
         else:
             view = _synthetic_metrics(package, Path(workdir), seed, baseline)
+    cluster, municipality = _names_of(view)
+    meeting = synthetic_meeting(package, cluster=cluster, municipality=municipality, start=start)
     plan = plan_runbook(package, meeting.start, meeting_id=meeting.id)
     return MeetingBundle(
         package,
@@ -201,7 +207,12 @@ def write_demo_folder(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    meeting = synthetic_meeting(package)
+    view = None
+    if metrics and package.metrics:
+        with tempfile.TemporaryDirectory(prefix="klyngepakke-demo-") as work:
+            view = _synthetic_metrics(package, Path(work), seed, baseline)
+    cluster, municipality = _names_of(view)
+    meeting = synthetic_meeting(package, cluster=cluster, municipality=municipality)
     written.append(dump(meeting, folder / "meeting.yaml", force=force))
     written.append(dump(BuildSettings(invited=52), folder / "build.yaml", force=force))
     questionnaire = package.questionnaire
@@ -213,9 +224,7 @@ def write_demo_folder(
             lines = response_lines(synthetic_responses(questionnaire, count, seed=round_seed))
             atomic_write_text(folder / name, lines, force=force)
             written.append(folder / name)
-    if metrics and package.metrics:
-        with tempfile.TemporaryDirectory(prefix="klyngepakke-demo-") as work:
-            view = _synthetic_metrics(package, Path(work), seed, baseline)
+    if view is not None:
         written.append(dump(view, folder / "metrics.yaml", force=force))
     readme = folder / "LÆS-MIG-syntetisk.txt"
     atomic_write_text(
@@ -229,3 +238,12 @@ def write_demo_folder(
     )
     written.append(readme)
     return tuple(written)
+
+
+def _names_of(view: ClusterView | None) -> tuple[str, str]:
+    """The meeting's cluster and municipality, as the synthetic service data name them."""
+    if view is None:
+        return _CLUSTER, _MUNICIPALITY
+    found = re.fullmatch(r"Klynge (.+) \d+ \((.+)\)", view.cluster)
+    municipality = f"{found[1]} Kommune ({found[2]})" if found else _MUNICIPALITY
+    return view.cluster, municipality
