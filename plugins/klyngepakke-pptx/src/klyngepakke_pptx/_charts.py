@@ -398,9 +398,10 @@ def _check_text(text: str, where: str) -> str:
     found = _XML_INVALID.search(text)
     if found is not None:
         raise ExportError(
-            f"{where} cannot go into a PowerPoint chart: it holds the control character "
-            f"U+{ord(found.group()):04X} at position {found.start() + 1} ({text!r}), which a "
-            "PowerPoint file cannot store. Remove it from the source and export again."
+            f"{where} cannot go into a PowerPoint chart: it holds the character "
+            f"U+{ord(found.group()):04X} at position {found.start() + 1} ({text!r}), a control "
+            "character that XML, and so a PowerPoint file, cannot store. Remove it from the "
+            "source and export again."
         )
     return text
 
@@ -870,8 +871,9 @@ def rating_chart(
     """Rating questions with one scale as 100 % stacked bars, one bar per question.
 
     Segments are in scale order on the diverging ramp, answers off the scale after them in
-    light grey; each segment of at least 5 % is labelled with its percentage of those who
-    answered. Category labels end with the number who answered.
+    light grey; each segment of at least 5 % (and wide enough for its label) is labelled with
+    its percentage of those who answered. Category labels end with the number who answered.
+    All questions must have the same :func:`rating_scale`.
     """
     if not questions:
         raise ExportError("rating_chart needs at least one question; it was given none.")
