@@ -238,6 +238,16 @@ def test_a_narrow_rating_chart_labels_only_segments_wide_enough_for_a_label() ->
     assert hidden == ["Meget uenig", "Meget enig"]
 
 
+def test_few_bars_are_not_drawn_as_slabs(bundle: MeetingBundle) -> None:
+    one = [scale_question("en", [1, 2, 3, 4, 5])]
+    chart, _ = build(lambda slide, box: charts.rating_chart(slide, box, one))
+    assert chart.plots[0].gap_width > 300
+    assert bundle.survey is not None
+    many = bundle.survey.question("patientgrupper_ikke_henvist")
+    chart, _ = build(lambda slide, box: charts.choice_chart(slide, box, many), WIDE)
+    assert chart.plots[0].gap_width == 50
+
+
 def test_rating_chart_title_and_value_axis(bundle: MeetingBundle) -> None:
     questions = next(iter(ratings_by_scale(bundle).values()))
     chart, _ = build(

@@ -154,6 +154,8 @@ LABEL_SHARE: Final = 0.4
 """The share of the box width the category labels of horizontal bars may take."""
 BASELINE_NAME: Final = "Baseline"
 FOLLOWUP_NAME: Final = "Opfølgning"
+MAX_BAR_PT: Final = 48
+"""The thickest a horizontal bar is drawn (points)."""
 CURVE_POINTS: Final = 50
 """At most this many points of the funnel's grid are drawn (every n-th, and the last)."""
 LABEL_THRESHOLD: Final = 5.0
@@ -848,6 +850,17 @@ def _scale_value_axis(axis: Any, top: float, *, intervals: int = 5) -> None:
     axis.major_unit = step
 
 
+def _gap_width(box: Box, layout: _BarLayout, categories: int, *, bars: int) -> int:
+    """The gap (percent of a bar) that keeps bars at most :data:`MAX_BAR_PT` thick.
+
+    Without it one or two categories give slab-like bars; 50 % is the least gap, 500 % the
+    most the format allows.
+    """
+    band_pt = layout.plot[3] * box.height / _EMU_PER_PT / max(categories, 1)
+    gap = (band_pt / (bars * MAX_BAR_PT) - 1) * 100
+    return round(min(max(gap, 50), 500))
+
+
 def _horizontal_bars(chart: Chart, layout: _BarLayout) -> None:
     """First category on top, value axis at the bottom, the plot where the layout says."""
     chart.category_axis.reverse_order = True
@@ -913,7 +926,7 @@ def rating_chart(
     frame, chart = _add_chart(slide, box, XL_CHART_TYPE.BAR_STACKED_100, data)
     if title:
         _set_title(chart, _check_text(title, "The chart title"))
-    chart.plots[0].gap_width = 50
+    chart.plots[0].gap_width = _gap_width(box, layout, len(questions), bars=1)
     plot_width_pt = layout.plot[2] * box.width / _EMU_PER_PT
     threshold = max(LABEL_THRESHOLD, 100 * (_text_width_pt(3, SMALL_PT) + 4) / plot_width_pt)
     for position, (series, colour) in enumerate(zip(_all_series(chart), colours, strict=True)):
@@ -960,7 +973,7 @@ def choice_chart(slide: Slide, box: Box, question: QuestionResult) -> ChartResul
     data.categories = layout.labels
     data.add_series("Procent", _percent_values(option.percent for option in options))
     frame, chart = _add_chart(slide, box, XL_CHART_TYPE.BAR_CLUSTERED, data)
-    chart.plots[0].gap_width = 50
+    chart.plots[0].gap_width = _gap_width(box, layout, len(options), bars=1)
     series = _all_series(chart)[0]
     _fill(series, ACCENT_COLOUR)
     _labels(series, number_format=PERCENT_FORMAT, position="outEnd")
@@ -1015,7 +1028,7 @@ def question_change_chart(slide: Slide, box: Box, change: QuestionChange) -> Cha
     )
     frame, chart = _add_chart(slide, box, XL_CHART_TYPE.BAR_CLUSTERED, data)
     plot = chart.plots[0]
-    plot.gap_width = 60
+    plot.gap_width = _gap_width(box, layout, len(change.options), bars=2)
     plot.overlap = 0
     for series, colour in zip(_all_series(chart), (BASELINE_COLOUR, FOLLOWUP_COLOUR), strict=True):
         _fill(series, colour)
