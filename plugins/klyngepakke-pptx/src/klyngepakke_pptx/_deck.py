@@ -22,7 +22,7 @@ from klyngepakke.danish import format_date
 from klyngepakke.exporters import option_flag
 from klyngepakke.model import AgendaItem, AgendaItemKind, TextSection
 from klyngepakke.planning import RunbookPlan
-from klyngepakke_pptx._format import clock
+from klyngepakke_pptx._format import clock, decimal
 from klyngepakke_pptx._programme import TimedItem, schedule
 from klyngepakke_pptx._slides import (
     PLACEHOLDER_COLOUR,
@@ -69,6 +69,7 @@ def build_deck(
     bundle = clean_model(bundle, where="bundle")
     maker = SlideMaker(load_template(template), notes=notes, synthetic=bundle.is_synthetic)
     _Deck(bundle, maker).build()
+    maker.finish()
     return maker.presentation
 
 
@@ -106,10 +107,7 @@ def timing_text(timed: TimedItem | None, start: dt.datetime | None) -> str:
     else:
         text = f"Varighed: {about}{timed.minutes} min."
     if timed.estimated:
-        text += (
-            " Programmet giver ikke punktet en fast tid; tiden er blokkens resterende tid "
-            "delt ligeligt, så justér efter behov."
-        )
+        text += " (Et forslag: blokkens resterende tid er delt ligeligt mellem punkterne.)"
     return text
 
 
@@ -225,7 +223,8 @@ class _Deck:
         minutes = self.package.meeting_minutes
         if self.meeting is None:
             return f"Mødet varer {minutes} minutter. Dato og starttidspunkt mangler."
-        return f"Mødet varer {minutes} minutter: {_when(self.meeting.start, self.meeting.end)}."
+        when = _when(self.meeting.start, self.meeting.end, capitalised=False)
+        return f"Mødet varer {minutes} minutter: {when}."
 
     def roles(self) -> tuple[str, str]:
         """The chair's and the minute-taker's names ("" when not given)."""
@@ -330,11 +329,21 @@ class _Deck:
         if not item.shows:
             self.other_slides(item, timed)
             return
+        before = self.maker.slide_count
         for name in item.shows:
             if name in self.section_codes:
                 self.results.survey_section(name, notes, self.gaps.survey)
             elif name in self.metric_ids:
                 self.results.metric(name, notes, self.gaps.metrics)
+        slides = self.maker.slides_since(before)
+        if len(slides) > 1 and timed is not None and timed.minutes is not None:
+            places = 1 if timed.minutes < 3 * len(slides) else 0
+            each = decimal(timed.minutes / len(slides), places)
+            self.maker.add_to_notes(
+                slides,
+                f"Punktet „{item.title}“ har {len(slides)} slides, ca. {each} min pr. slide: "
+                "vælg de vigtigste at tale ud fra, hvis tiden er knap.",
+            )
 
     def talk_slide(self, item: AgendaItem, timed: TimedItem | None) -> None:
         presenter = self.presenter(item.presenter)
@@ -544,5 +553,7 @@ class _Deck:
         return bool(blocks) and blocks[-1] is block
 
 
-def _when(start: dt.datetime, end: dt.datetime) -> str:
-    return f"{format_date(start.date(), weekday=True).capitalize()} kl. {clock(start)}–{clock(end)}"
+def _when(start: dt.datetime, end: dt.datetime, *, capitalised: bool = True) -> str:
+    day = format_date(start.date(), weekday=True)
+    day = day[0].upper() + day[1:] if capitalised else day
+    return f"{day} kl. {clock(start)}–{clock(end)}"

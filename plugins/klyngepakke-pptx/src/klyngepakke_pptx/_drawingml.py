@@ -103,7 +103,7 @@ def set_text(text_body: Any, paragraphs: Sequence[Paragraph], *, align: str = ""
         for child in list(body_properties):
             if child.tag in _AUTOFIT:
                 body_properties.remove(child)
-        body_properties.insert(0, _parse(f'<a:noAutofit xmlns:a="{A}"/>'))
+        body_properties.insert(0, body_properties.makeelement(f"{{{A}}}noAutofit", {}))
     for old in text_body.findall(f"{{{A}}}p"):
         text_body.remove(old)
     wrapper = _parse(f'<a:txBody xmlns:a="{A}">{_paragraphs_xml(paragraphs, align)}</a:txBody>')

@@ -544,12 +544,12 @@ def _suppression_lines(view: ClusterView, *, short: bool = False) -> list[str]:
     hidden = sum(practice.suppressed for practice in view.practices)
     lines = []
     if hidden:
-        small_counts = f"1–{view.suppression_threshold - 1}"
+        largest = view.suppression_threshold - 1
         if short:
-            lines.append(f"Tal for {hidden} praksis er skjult (små antal, {small_counts}).")
+            lines.append(f"Tal for {hidden} praksis er skjult (små antal, 1–{largest}).")
         else:
             lines.append(
-                f"Tallene for {hidden} praksis er skjult: antal fra {small_counts} vises ikke, "
+                f"Tallene for {hidden} praksis er skjult: antal fra 1 til {largest} vises ikke, "
                 "og nogle gange skjules også et større antal, så de små ikke kan regnes ud."
             )
     if view.cluster_metric.pooled.suppressed:

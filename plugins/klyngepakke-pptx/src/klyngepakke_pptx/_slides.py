@@ -145,6 +145,7 @@ class SlideMaker:
         self.height = int(self.presentation.slide_height or 6858000)
         self._layouts: dict[str, _LayoutShapes] = {}
         self._roles: dict[int, str] = {}
+        self._notes: dict[int, tuple[Slide, list[str]]] = {}
 
     # -- slides ---------------------------------------------------------------------------
 
@@ -152,8 +153,9 @@ class SlideMaker:
         """A slide with the layout for ``role``, tagged when the data is synthetic.
 
         The first slide of each layout is made by python-pptx (which copies the layout's
-        placeholders); its shapes, with the placeholders the deck does not use removed, are
-        copied onto every later slide of that layout, and their positions are kept.
+        placeholders); its shapes, with the placeholders the deck does not use removed and
+        the synthetic-data tag added, are copied onto every later slide of that layout, and
+        their positions are kept.
         """
         layout = self.template.layouts[role]
         relation, added = self.presentation.part.add_slide(layout)
@@ -161,17 +163,17 @@ class SlideMaker:
         known = self._layouts.get(role)
         if known is None:
             slide.shapes.clone_layout_placeholders(layout)
+            if self.synthetic:
+                width, height = SYNTHETIC_SIZE
+                area = Area(self.width - width - 182880, 73152, width, height)
+                label = Paragraph(SYNTHETIC_LABEL, SMALL_PT, bold=True, colour="FFFFFF")
+                self.add_text(slide, area, [label], name="Syntetiske data", fill=SYNTHETIC_FILL)
             known = self._layouts[role] = _LayoutShapes.of(slide)
         else:
             tree = slide._element.cSld.spTree
             tree.getparent().replace(tree, copy.deepcopy(known.tree))
         self.presentation.slides._sldIdLst.add_sldId(relation)
         self._roles[id(slide.part)] = role
-        if self.synthetic:
-            width, height = SYNTHETIC_SIZE
-            area = Area(self.width - width - 182880, 73152, width, height)
-            label = Paragraph(SYNTHETIC_LABEL, SMALL_PT, bold=True, colour="FFFFFF")
-            self.add_text(slide, area, [label], name="Syntetiske data", fill=SYNTHETIC_FILL)
         return slide
 
     def layout_of(self, slide: Slide) -> _LayoutShapes:
@@ -416,10 +418,32 @@ class SlideMaker:
         return _emu(text) + 2 * INSET_Y
 
     def notes(self, slide: Slide, lines: Sequence[str]) -> None:
-        """Speaker notes for the chair (unless the ``notes`` option turned them off)."""
-        if self.notes_enabled and lines:
-            paragraphs = [Paragraph(line, 12, space_before=6.0) for line in lines]
-            self.notes_writer.write(slide, paragraphs)
+        """Speaker notes for the chair; written by :meth:`finish`."""
+        self._notes[id(slide.part)] = (slide, list(lines))
+
+    def add_to_notes(self, slides: Sequence[Slide], line: str, *, after: int = 1) -> None:
+        """Insert ``line`` into the notes of ``slides`` after their first ``after`` lines."""
+        for slide in slides:
+            _, lines = self._notes[id(slide.part)]
+            lines.insert(after, line)
+
+    @property
+    def slide_count(self) -> int:
+        """Slides made so far."""
+        return len(self._roles)
+
+    def slides_since(self, count: int) -> list[Slide]:
+        """The slides made after the first ``count``."""
+        return [slide for slide, _ in list(self._notes.values())[count:]]
+
+    def finish(self) -> None:
+        """Write the speaker notes (unless the ``notes`` option turned them off)."""
+        if not self.notes_enabled:
+            return
+        for slide, lines in self._notes.values():
+            if lines:
+                paragraphs = [Paragraph(line, 12, space_before=6.0) for line in lines]
+                self.notes_writer.write(slide, paragraphs)
 
     # -- measuring ------------------------------------------------------------------------
 

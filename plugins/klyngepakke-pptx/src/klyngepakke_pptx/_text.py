@@ -92,19 +92,50 @@ def clean_model(value: T, *, where: str = "") -> T:
     invariants break once cleaned (a required text that was only control characters) raises
     :class:`ExportError` naming the field path under ``where``.
     """
-    return _clean(value, (where,) if where else ())  # type: ignore[no-any-return]
+    try:
+        return _clean(value)  # type: ignore[no-any-return]
+    except _InvalidError as invalid:
+        path = format_path([*([where] if where else []), *reversed(invalid.path)])
+        raise ExportError(
+            f"{path or type(value).__name__}: removing the control characters that a "
+            f"PowerPoint file cannot hold leaves invalid text ({invalid.problems}); fix the "
+            "text in the input file"
+        ) from None
 
 
-def _clean(value: Any, path: tuple[PathPart, ...]) -> Any:
+class _InvalidError(Exception):
+    """A cleaned model object broke its invariants; ``path`` is collected inside out."""
+
+    def __init__(self, problems: str) -> None:
+        super().__init__(problems)
+        self.problems = problems
+        self.path: list[PathPart] = []
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[tuple[str, str], ...]:
+    """(attribute, ``__init__`` argument) of each field of the attrs class ``cls``."""
+    return tuple((field.name, field.alias or field.name) for field in attrs.fields(cls))
+
+
+def _clean(value: Any) -> Any:
+    """Walks the value; builds field paths only when something turns out invalid."""
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, tuple):
-        cleaned = tuple(_clean(item, (*path, index)) for index, item in enumerate(value))
-        if all(new is old for new, old in zip(cleaned, value, strict=True)):
-            return value
-        return cleaned
+        cleaned = []
+        changed = False
+        for index, item in enumerate(value):
+            try:
+                new = _clean(item)
+            except _InvalidError as invalid:
+                invalid.path.append(index)
+                raise
+            changed |= new is not item
+            cleaned.append(new)
+        return tuple(cleaned) if changed else value
     if isinstance(value, Mapping):
-        items = {_clean(k, path): _clean(v, (*path, str(k))) for k, v in value.items()}
+        items = {clean_text(k) if isinstance(k, str) else k: _clean(v) for k, v in value.items()}
         if all(items.get(k) is v for k, v in value.items()):
             return value
         return items
@@ -112,22 +143,23 @@ def _clean(value: Any, path: tuple[PathPart, ...]) -> Any:
     if not attrs.has(cls):
         return value
     changes = {}
-    for field in attrs.fields(cls):
-        old = getattr(value, field.name)
-        new = _clean(old, (*path, field.name))
+    for name, argument in _field_names(cls):
+        old = getattr(value, name)
+        if old is None or isinstance(old, (int, float, bool)):
+            continue
+        try:
+            new = _clean(old)
+        except _InvalidError as invalid:
+            invalid.path.append(name)
+            raise
         if new is not old:
-            changes[field.alias or field.name] = new
+            changes[argument] = new
     if not changes:
         return value
     try:
         return attrs.evolve(value, **changes)
     except ModelError as error:
-        where = format_path(path) or cls.__name__
-        problems = "; ".join(str(problem) for problem in error.problems)
-        raise ExportError(
-            f"{where}: removing the control characters that a PowerPoint file cannot hold "
-            f"leaves invalid text ({problems}); fix the text in the input file"
-        ) from None
+        raise _InvalidError("; ".join(str(problem) for problem in error.problems)) from None
 
 
 # -- measuring ----------------------------------------------------------------------------
