@@ -49,6 +49,13 @@ Attendance._labels = {
 }
 
 
+CHAIR_ROLES = ("ordstyrer", "mødeleder")
+"""The roles (:attr:`Participant.role`) that make a participant the chair."""
+
+MINUTE_TAKER_ROLES = ("referent",)
+"""The roles that make a participant the minute-taker."""
+
+
 @attrs.frozen
 class Participant(Checked):
     """A person at a meeting; a guest attends only the agenda items in ``guest_items``."""
@@ -62,6 +69,26 @@ class Participant(Checked):
     def is_guest(self) -> bool:
         """Guests attend only some items."""
         return bool(self.guest_items)
+
+    @property
+    def attends(self) -> bool:
+        """Whether the participant is (or is expected to be) there, in person or virtually."""
+        return self.attendance in (Attendance.PRESENT, Attendance.VIRTUAL)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles in ``role`` (comma-separated), lower-cased."""
+        return tuple(part.strip().casefold() for part in self.role.split(",") if part.strip())
+
+    @property
+    def is_chair(self) -> bool:
+        """Whether the participant chairs the meeting (role ``mødeleder`` or ``ordstyrer``)."""
+        return bool(set(self.roles) & set(CHAIR_ROLES))
+
+    @property
+    def is_minute_taker(self) -> bool:
+        """Whether the participant takes the minutes (role ``referent``)."""
+        return bool(set(self.roles) & set(MINUTE_TAKER_ROLES))
 
 
 @attrs.frozen
@@ -110,6 +137,15 @@ class ActionItem(Checked):
     status: ActionStatus = ActionStatus.OPEN
     item: str = ""
 
+    @property
+    def is_open(self) -> bool:
+        """Whether the action still needs doing (open or in progress)."""
+        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Whether the action is still open after its due date."""
+        return self.is_open and self.due is not None and self.due < today
+
     def _check(self) -> Iterator[Problem]:
         yield from text_problems(self.what, "what")
         yield from text_problems(self.owner, "owner")
@@ -117,7 +153,12 @@ class ActionItem(Checked):
 
 @attrs.frozen
 class Meeting(Checked):
-    """A meeting that is planned or was held, with its agenda and outcomes."""
+    """A meeting that is planned or was held, with its agenda and outcomes.
+
+    ``recorded_items`` and ``attendance_recorded`` are the state of recording the meeting:
+    the agenda items whose decisions and action items have been taken down, and whether
+    attendance has been, so an interrupted recording can resume.
+    """
 
     id: str
     title: str
@@ -131,6 +172,8 @@ class Meeting(Checked):
     decisions: tuple[Decision, ...] = ()
     action_items: tuple[ActionItem, ...] = ()
     previous: str | None = None
+    recorded_items: tuple[str, ...] = ()
+    attendance_recorded: bool = False
 
     @property
     def minutes(self) -> int:
@@ -141,6 +184,28 @@ class Meeting(Checked):
         """Everyone invited, across organisations."""
         for delegation in self.delegations:
             yield from delegation.participants
+
+    def participant(self, name: str) -> Participant | None:
+        """The participant called ``name`` (ignoring case and extra spaces), if invited."""
+        wanted = " ".join(name.split()).casefold()
+        for participant in self.participants():
+            if " ".join(participant.person.name.split()).casefold() == wanted:
+                return participant
+        return None
+
+    @property
+    def chair(self) -> Participant | None:
+        """The first participant with a chair's role, if any."""
+        return next((p for p in self.participants() if p.is_chair), None)
+
+    @property
+    def minute_taker(self) -> Participant | None:
+        """The first participant with the minute-taker's role, if any."""
+        return next((p for p in self.participants() if p.is_minute_taker), None)
+
+    def open_action_items(self) -> tuple[ActionItem, ...]:
+        """The action items still open or in progress, in order."""
+        return tuple(action for action in self.action_items if action.is_open)
 
     def _check(self) -> Iterator[Problem]:
         yield from code_problems(self.id, "id")
@@ -175,6 +240,9 @@ class Meeting(Checked):
                 yield Problem(
                     ("action_items", index, "item"), f"no agenda item numbered {action.item!r}"
                 )
+        for index, number in enumerate(self.recorded_items):
+            if self.agenda is not None and number not in numbers:
+                yield Problem(("recorded_items", index), f"no agenda item numbered {number!r}")
 
     def _agenda_problems(self, agenda: Agenda) -> Iterator[Problem]:
         if agenda.duration is not None and agenda.duration > self.minutes:
