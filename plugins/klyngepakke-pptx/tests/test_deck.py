@@ -534,8 +534,8 @@ def test_a_package_alone_shows_what_to_supply_in_place(
     # no clock times without a meeting, but durations
     (programme,) = slides_titled(package_deck, "Program")
     (table,) = [shape.table for shape in programme.shapes if shape.has_table]
-    assert table.rows[1].cells[2].text == "10 min"
-    assert all(row.cells[0].text == "" for row in list(table.rows)[1:])
+    assert [cell.text for cell in table.rows[0].cells] == ["Punkt", "Varighed"]
+    assert [cell.text for cell in table.rows[1].cells] == ["Introduktion", "10 min"]
     assert not any("SYNTETISKE" in slide_text(slide) for slide in package_deck.slides)
 
 
@@ -656,6 +656,8 @@ def test_very_long_names_are_wrapped_or_shortened_never_overflowing(
     opening = presentation.slides[0]
     assert title(opening).endswith("…")
     assert "Sidens titel i fuld længde: Kommunale akutfunktioner" in notes(opening)
+    assert "Torsdag 11. marts 2027 kl. 16.00–18.30" in slide_text(opening)
+    assert f"Klyngemøde for {long_name}" in notes(opening)
     divider = next(s for s in presentation.slides if title(s).startswith("Blok 1:"))
     assert long_title.strip() in notes(divider).replace("\n", " ") or title(divider) == long_title
 

@@ -202,6 +202,7 @@ class _Deck:
             lines.append(body("Dato, tid og sted mangler", colour=PLACEHOLDER_COLOUR, bold=True))
         notes = [
             self.meeting_timing(),
+            *(line.text for line in lines[1 if package.subtitle else 0 :]),
             "Byd velkommen, og lad deltagerne fra klyngen og fra kommunen præsentere sig kort.",
         ]
         chair, minute_taker = self.roles()
@@ -239,7 +240,7 @@ class _Deck:
         return chair, minute_taker
 
     def programme_slides(self) -> None:
-        rows = []
+        rows: list[tuple[str, ...]] = []
         estimated = False
         for timed in self.timed:
             if timed.depth:
@@ -248,7 +249,10 @@ class _Deck:
             text = item.title
             if item.items:
                 text += "\n" + " · ".join(child.title for child in item.items)
-            rows.append((time_span(timed, self.start), text, minutes_text(timed)))
+            if self.start is None:  # no clock times: no column for them
+                rows.append((text, minutes_text(timed)))
+            else:
+                rows.append((time_span(timed, self.start), text, minutes_text(timed)))
             estimated |= timed.estimated
         notes = [
             self.meeting_timing(),
@@ -264,11 +268,13 @@ class _Deck:
             notes.append("Tider med ca. er et forslag: programmet giver ikke punktet en fast tid.")
         if self.start is None:
             notes.append("Klokkeslættene kommer med, når mødets dato og starttidspunkt er angivet.")
-        columns = (
+        columns: tuple[TableColumn, ...] = (
             TableColumn("Tid", 0.17),
             TableColumn("Punkt", 0.68),
             TableColumn("Varighed", 0.15),
         )
+        if self.start is None:
+            columns = columns[1:]
         self.maker.table_slides(
             "Program", columns, rows, notes, headline_rows=frozenset(range(len(rows)))
         )

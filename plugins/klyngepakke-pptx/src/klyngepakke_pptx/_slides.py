@@ -155,12 +155,14 @@ class SlideMaker:
         The first slide of each layout is made by python-pptx (which copies the layout's
         placeholders); its shapes, with the placeholders the deck does not use removed and
         the synthetic-data tag added, are copied onto every later slide of that layout, and
-        their positions are kept.
+        their positions are kept, also for the next deck made from the same template.
         """
         layout = self.template.layouts[role]
         relation, added = self.presentation.part.add_slide(layout)
         slide: Slide = added
         known = self._layouts.get(role)
+        if known is None:
+            known = _LAYOUT_CACHE.get((self.template.key, role, self.synthetic))
         if known is None:
             slide.shapes.clone_layout_placeholders(layout)
             if self.synthetic:
@@ -168,10 +170,14 @@ class SlideMaker:
                 area = Area(self.width - width - 182880, 73152, width, height)
                 label = Paragraph(SYNTHETIC_LABEL, SMALL_PT, bold=True, colour="FFFFFF")
                 self.add_text(slide, area, [label], name="Syntetiske data", fill=SYNTHETIC_FILL)
-            known = self._layouts[role] = _LayoutShapes.of(slide)
+            known = _LayoutShapes.of(slide)
+            if len(_LAYOUT_CACHE) >= _LAYOUT_CACHE_SIZE:
+                _LAYOUT_CACHE.pop(next(iter(_LAYOUT_CACHE)))
+            _LAYOUT_CACHE[(self.template.key, role, self.synthetic)] = known
         else:
             tree = slide._element.cSld.spTree
             tree.getparent().replace(tree, copy.deepcopy(known.tree))
+        self._layouts[role] = known
         self.presentation.slides._sldIdLst.add_sldId(relation)
         self._roles[id(slide.part)] = role
         return slide
@@ -496,12 +502,15 @@ class SlideMaker:
         return attrs.evolve(candidate, text=short)
 
     def _one_frame(self, area: Area, paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
-        """``paragraphs`` for a frame that cannot continue: what fits on the first page.
+        """``paragraphs`` for a frame that cannot continue on another slide.
 
         Used for the opening and divider slides, whose few lines fit unless a name is very
-        long; the lines that would need a second page are left out (they are in the notes).
+        long: each paragraph is kept to two lines (smaller, then shortened with "…"), and
+        lines that would still need a second page are left out. The callers give the full
+        text in the notes.
         """
-        return self._paginate(paragraphs, area.width, area.height)[0]
+        short = self._fit_lines(paragraphs, area.width, max_lines=2, min_size=BODY_MIN_PT)
+        return self._paginate(short, area.width, area.height)[0]
 
     def _fit_lines(
         self, paragraphs: Sequence[Paragraph], width: int, *, max_lines: int, min_size: int
@@ -511,15 +520,16 @@ class SlideMaker:
         fitted = []
         for paragraph in paragraphs:
             size = paragraph.size
+            width_here = text_width - paragraph.indent
             while (
-                len(self.body.lines(paragraph.text, text_width, size, bold=paragraph.bold))
+                len(self.body.lines(paragraph.text, width_here, size, bold=paragraph.bold))
                 > max_lines
                 and size - 2 >= min_size
             ):
                 size -= 2
             text = shorten(
                 paragraph.text,
-                text_width - paragraph.indent,
+                width_here,
                 size,
                 max_lines,
                 bold=paragraph.bold,
@@ -576,6 +586,9 @@ class SlideMaker:
         data.append(table_element(widths, rows))
 
 
+_LAYOUT_CACHE: dict[tuple[str, str, bool], _LayoutShapes] = {}
+"""(template key, role, synthetic) → the layout's shapes, kept between decks."""
+_LAYOUT_CACHE_SIZE: Final = 64
 _P: Final = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _CNVPR: Final = f"{_P}cNvPr"
 _SP: Final = f"{_P}sp"

@@ -14,6 +14,7 @@ python-pptx refuses; the file is copied in memory with that content type rewritt
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import re
 import zipfile
@@ -51,12 +52,17 @@ _SUFFIXES: Final = (".pptx", ".potx")
 
 @attrs.frozen
 class Template:
-    """An opened template: the presentation to add slides to, its layouts and fonts."""
+    """An opened template: the presentation to add slides to, its layouts and fonts.
+
+    ``key`` identifies the template's content (the same bytes, the same key), so what is
+    worked out from its layouts can be kept from one deck to the next.
+    """
 
     presentation: Presentation
     layouts: Mapping[str, SlideLayout]
     heading_font: str
     body_font: str
+    key: str
 
 
 def _normalised(name: str) -> str:
@@ -86,7 +92,8 @@ def load_template(path: Path | None = None) -> Template:
     _remove_slides(presentation)
     layouts = _find_layouts(presentation, source)
     heading, body = _theme_fonts(presentation)
-    return Template(presentation, layouts, heading, body)
+    key = hashlib.sha256(data).hexdigest()
+    return Template(presentation, layouts, heading, body, key)
 
 
 def _read_user_template(path: Path) -> bytes:
