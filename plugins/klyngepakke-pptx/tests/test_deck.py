@@ -880,3 +880,15 @@ def test_schedule_shares_a_blocks_remaining_time_between_items_without_a_length(
     assert timed["Dialog"].parent.title == "Blok"
     start = dt.datetime(2027, 3, 11, 16, 0)
     assert timed["Dialog"].end(start) == dt.datetime(2027, 3, 11, 16, 55)
+
+
+def test_answers_that_were_not_counted_are_mentioned_in_the_notes(bundle: MeetingBundle) -> None:
+    assert bundle.survey is not None
+    warning = "forslag: 2 svar passer ikke til spørgsmålet (fx 'x') og er ikke talt med"
+    survey = attrs.evolve(bundle.survey, warnings=(warning,))
+    presentation = build_deck(attrs.evolve(bundle, survey=survey))
+    sections = {section.title for section in survey.sections}
+    data_slides = [s for s in presentation.slides if title(s) in sections]
+    assert data_slides
+    for slide in data_slides:
+        assert f"Bemærk om besvarelserne: {warning}" in notes(slide)

@@ -80,6 +80,15 @@ class Results:
         comparison = bundle.survey_comparison
         self.baseline = comparison.baseline if comparison is not None else None
         self.changes = {q.code: q for q in comparison.questions} if comparison else {}
+        warnings = [*(self.survey.warnings if self.survey is not None else ())]
+        if comparison is not None:
+            warnings += [*comparison.warnings, *(f"Baseline: {w}" for w in self.baseline_warnings)]
+        self.warnings = [f"Bemærk om besvarelserne: {warning}" for warning in warnings]
+
+    @property
+    def baseline_warnings(self) -> tuple[str, ...]:
+        """The baseline's own warnings (answers it could not count)."""
+        return self.baseline.warnings if self.baseline is not None else ()
 
     # -- the questionnaire ----------------------------------------------------------------
 
@@ -108,6 +117,7 @@ class Results:
             ]
             self.maker.content_slides(title, paragraphs, [*notes, _no_data_note()])
             return
+        notes = [*notes, *self.warnings]
         unanswered = []
         for kind, questions in _units(section):
             if kind == "unanswered":
