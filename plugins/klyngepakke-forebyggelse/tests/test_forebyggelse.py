@@ -633,6 +633,23 @@ def test_the_runbook_document_is_the_checklist_with_who_is_responsible(
         assert owner.label in cells
 
 
+def test_build_a_synthetic_meeting_folder(installed: PluginRegistry, tmp_path: Path) -> None:
+    from klyngepakke.build import build_meeting, read_meeting_folder
+    from klyngepakke.demo import write_demo_folder
+
+    package = installed.topic("forebyggelse").package
+    folder = tmp_path / "klyngemoede"
+    write_demo_folder(folder, package, baseline=True, metrics=False)
+    # The deck and the Word documents are tested above; here the build itself.
+    report = build_meeting(
+        read_meeting_folder(folder), tmp_path / "materiale", only=["runbook", "calendar", "data"]
+    )
+    assert report.ok, report.failed
+    assert report.missing == ()
+    assert sorted(built.artefact for built in report.files) == ["calendar", "data", "runbook"]
+    assert all(built.path.stat().st_size > 0 for built in report.files)
+
+
 # -- installing and uninstalling ---------------------------------------------------------------
 
 
