@@ -140,11 +140,13 @@ class Results:
         assert survey is not None
         subtitle = questions[0].text if len(questions) == 1 else ""
         answered = sorted({q.answered for q in questions})
-        n = count(answered[0]) if len(answered) == 1 else f"{answered[0]}–{answered[-1]}"
-        footer = [
-            f"Procent af dem, der svarede (n = {n} pr. spørgsmål). "
-            + response_line(survey, self.baseline)
-        ]
+        if len(questions) == 1:
+            n = f"n = {count(answered[0])}"
+        elif len(answered) == 1:
+            n = f"n = {count(answered[0])} pr. spørgsmål"
+        else:
+            n = f"n = {count(answered[0])}–{count(answered[-1])} pr. spørgsmål"
+        footer = [f"Procent af dem, der svarede ({n}). " + response_line(survey, self.baseline)]
         lines = [*notes, *_rating_notes(questions), _DISCUSS_SURVEY]
         self.maker.chart_slide(
             section.title,
@@ -223,8 +225,8 @@ class Results:
         if question.kind is QuestionKind.MULTIPLE_CHOICE:
             subtitle += " (flere svar mulige)"
         footer = [
-            f"Procent af de {count(question.shown)}, der fik spørgsmålet "
-            f"({count(question.answered)} svarede). " + response_line(survey, self.baseline)
+            f"{count(question.answered)} af de {count(question.shown)}, der fik spørgsmålet, "
+            "svarede. " + response_line(survey, self.baseline)
         ]
         lines = [*notes, *_choice_notes(question)]
         if comparable and change is not None:
