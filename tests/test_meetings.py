@@ -20,11 +20,13 @@ from klyngepakke.meetings import (
     add_guest,
     agenda_item,
     backup_path,
+    danish_time,
     find_meeting_files,
     follow_up_date,
     follow_up_meeting,
     list_actions,
     meeting_chain,
+    meeting_clock,
     meeting_date_warnings,
     meeting_id_for,
     new_meeting,
@@ -800,7 +802,8 @@ def test_meeting_chain(planned):
 
 
 @pytest.fixture
-def folder(planned, package, tmp_path) -> Path:
+def folder(planned, package, meeting, tmp_path) -> Path:
+    dump(meeting, tmp_path / "naiv.yaml")  # times without UTC offset, among ones with
     meeting = held(planned)
     dump(meeting, tmp_path / "foerste.yaml")
     follow = follow_up_meeting(meeting, holidays=no_holidays)
@@ -815,17 +818,18 @@ def folder(planned, package, tmp_path) -> Path:
 def test_list_actions_across_a_folder(folder):
     files, problems = find_meeting_files(folder)
     assert problems == []
-    assert sorted(file.path.name for file in files) == ["anden.json", "foerste.yaml"]
+    assert sorted(file.path.name for file in files) == ["anden.json", "foerste.yaml", "naiv.yaml"]
     rows = list_actions(files, today=dt.date(2027, 6, 15))
     assert [(row.reference, row.overdue) for row in rows] == [
+        ("moede1:1", True),
         ("klynge-syd-akutfunktioner-2027-03-11:1", False),  # done
         ("klynge-syd-akutfunktioner-2027-03-11:2", True),
         ("klynge-syd-akutfunktioner-2027-03-11:3", False),  # no due date
         ("klynge-syd-akutfunktioner-2028-03-09:1", False),
     ]
-    assert rows[1].item_title == "Blok 2: Henvisningsprocedurer"
-    assert rows[3].item_title == ""
-    data = rows[1].to_data()
+    assert rows[2].item_title == "Blok 2: Henvisningsprocedurer"
+    assert rows[4].item_title == ""
+    data = rows[2].to_data()
     assert data["due"] == "2027-06-01"
     assert data["status"] == "open"
     assert data["overdue"] is True
@@ -838,7 +842,7 @@ def test_find_meeting_files_reports_broken_and_duplicate_files(folder, planned):
     )
     dump(planned, folder / "kopi.yaml")  # the same id as foerste.yaml
     files, problems = find_meeting_files(folder)
-    assert len(files) == 2
+    assert len(files) == 3
     assert len(problems) == 2
     assert any("ødelagt.yaml" in p and "title: required" in p for p in problems)
     assert any(
@@ -918,3 +922,21 @@ def test_timed_agenda_keeps_given_slots():
         "09.45-09.50",
     ]
     assert agenda.items[2].number == ""
+
+
+def test_danish_clock_times_whatever_the_offset_in_the_file(planned):
+    utc = attrs.evolve(
+        planned,
+        start=dt.datetime(2027, 6, 3, 14, 0, tzinfo=dt.UTC),
+        end=dt.datetime(2027, 6, 3, 16, 30, tzinfo=dt.UTC),
+        agenda=None,
+    )
+    assert meeting_clock(utc) == dt.time(16, 0)  # summer time
+    follow = follow_up_meeting(utc, holidays=no_holidays)
+    assert follow.start == dt.datetime(2028, 6, 1, 16, 0, tzinfo=COPENHAGEN)
+    winter = danish_time(utc, dt.date(2028, 1, 6), dt.time(16))
+    assert winter.utcoffset() == dt.timedelta(hours=1)
+    naive = attrs.evolve(
+        utc, start=utc.start.replace(tzinfo=None), end=utc.end.replace(tzinfo=None)
+    )
+    assert danish_time(naive, dt.date(2028, 1, 6), dt.time(16)).tzinfo is None

@@ -223,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_questionnaire_commands(commands)
     _add_survey_commands(commands)
     _add_metrics_commands(commands)
+    _add_meeting_commands(commands)
     _add_build_commands(commands)
 
     export = commands.add_parser(
@@ -1765,3 +1766,779 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         f"change the inputs in {args.folder} and run 'klyngepakke build {args.folder}'.\n"
     )
     return 0 if report.ok else 1
+
+
+# -- meetings -------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from klyngepakke.meetings import ActionRow, MeetingFile
+    from klyngepakke.model import Participant
+
+_OTHER_ORGANISATION = "<anden>"
+_NOBODY = "<ingen>"
+
+
+_MEETING_KINDS = (
+    "cluster_meeting",
+    "pre_meeting",
+    "municipal_gp_committee",
+    "steering_group",
+    "other",
+)
+"""MeetingKind's values, spelt out so that building the parser does not import the model."""
+
+
+def _add_meeting_commands(commands: Any) -> None:
+    group = commands.add_parser(
+        "meeting",
+        help="set up, record and follow up a meeting",
+        description="Set up a meeting from a package, record its decisions, action items and "
+        "attendance, and create the follow-up meeting. Meeting files are YAML or JSON "
+        "('document: meeting').",
+    )
+    sub = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    new = sub.add_parser(
+        "new",
+        help="set up a meeting from a package",
+        description="Write a meeting file for a cluster meeting on TOPIC: the package's "
+        "programme becomes the agenda, numbered and with clock times from the start time; the "
+        "meeting ends when the programme does. In a terminal every answer not given as an "
+        "option is asked for; otherwise --cluster, --municipality and --date are required.",
+        epilog="PERSON is 'Name; title; organisation' with optionally '; role' and "
+        "'; e-mail' after it, e.g. 'Karen Friis; leder af akutfunktionen; Sydby Kommune; ; "
+        "kf@sydby.dk'. People without an organisation belong to the cluster. --chair and "
+        "--minute-taker name a participant (or are a PERSON themselves); they get the roles "
+        "'ordstyrer' and 'referent'.",
+    )
+    new.add_argument("source", metavar="TOPIC|FILE", nargs="?", help="the package")
+    new.add_argument("--cluster", metavar="NAME", help="the cluster, e.g. 'Klynge Syd'")
+    new.add_argument("--municipality", metavar="NAME", help="e.g. 'Sydby Kommune'")
+    new.add_argument("--date", metavar="DATE", help="meeting day, e.g. 2027-03-11")
+    new.add_argument("--start", metavar="TIME", help="start time in Danish time (default: 16:00)")
+    new.add_argument("--place", metavar="TEXT", help="where the meeting is held")
+    new.add_argument("--chair", metavar="NAME|PERSON", help="who chairs the meeting")
+    new.add_argument("--minute-taker", metavar="NAME|PERSON", help="who takes the minutes")
+    new.add_argument(
+        "--participant",
+        action="append",
+        default=[],
+        metavar="PERSON",
+        help="an invited participant (repeatable)",
+    )
+    new.add_argument("--title", help="the meeting's title (default: 'Klyngemøde: <package>')")
+    new.add_argument(
+        "--id",
+        dest="meeting_id",
+        metavar="ID",
+        help="a stable id (default: cluster, topic and date, e.g. "
+        "'klynge-syd-akutfunktioner-2027-03-11')",
+    )
+    new.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="meeting file (default: ID.yaml)"
+    )
+    new.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    new.set_defaults(run=_cmd_meeting_new)
+
+    record = sub.add_parser(
+        "record",
+        help="record attendance, decisions and action items",
+        description="Walk the agenda of MEETING and take attendance and, per item, the "
+        "decision and any action items (what, who, by when). Every answer is saved at once, "
+        "atomically; the version it replaces is kept as MEETING.bak. The file remembers which "
+        "items are done, so after an interruption the same command goes on where it stopped. "
+        "With --decision, --action, --attendance or --guest nothing is asked: they are "
+        "applied and saved in one step.",
+        epilog="An owner who is not a participant or an attending organisation is a warning; "
+        "a due date before the meeting is an error, and nothing is saved.",
+    )
+    record.add_argument("meeting", type=Path, metavar="MEETING")
+    record.add_argument(
+        "--decision",
+        action="append",
+        default=[],
+        metavar="ITEM=TEXT",
+        help="the decision under agenda item ITEM (repeatable; replaces the item's decisions)",
+    )
+    record.add_argument(
+        "--action",
+        action="append",
+        default=[],
+        metavar="'ITEM; WHAT; OWNER[; DATE]'",
+        help="an action item agreed under ITEM, due DATE (repeatable)",
+    )
+    record.add_argument(
+        "--attendance",
+        action="append",
+        default=[],
+        metavar="NAME=HOW",
+        help="present, virtual, apologies or absent (or til stede, virtuel, afbud, fraværende)",
+    )
+    record.add_argument(
+        "--guest",
+        action="append",
+        default=[],
+        metavar="'NAME; TITLE; ORGANISATION; ITEMS[; virtuel]'",
+        help="a guest for some items, e.g. 'Ole Berg; overlæge; Sydby Sygehus; 3' (repeatable)",
+    )
+    record.add_argument(
+        "--item",
+        action="append",
+        default=[],
+        metavar="ITEM",
+        help="in a terminal: ask for this item again, even if done (repeatable)",
+    )
+    record.add_argument(
+        "--attendance-again",
+        action="store_true",
+        help="in a terminal: ask for attendance again",
+    )
+    record.set_defaults(run=_cmd_meeting_record)
+
+    follow_up = sub.add_parser(
+        "follow-up",
+        help="create the follow-up meeting",
+        description="Write the meeting that follows MEETING up: by default as long after as "
+        "the package's runbook advises (about a year), moved off weekends and Danish public "
+        "holidays to the working day before, at the same time and place. Its agenda starts "
+        "with the open action items (also those of earlier meetings in the same folder that "
+        "MEETING follows up) and the decisions to review, then the package's programme.",
+    )
+    follow_up.add_argument("meeting", type=Path, metavar="MEETING")
+    follow_up.add_argument("--date", metavar="DATE", help="the follow-up's day, e.g. 2028-03-09")
+    follow_up.add_argument("--start", metavar="TIME", help="start time (default: as MEETING)")
+    follow_up.add_argument("--place", metavar="TEXT", help="where (default: as MEETING)")
+    follow_up.add_argument("--id", dest="meeting_id", metavar="ID", help="the new meeting's id")
+    follow_up.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="the new meeting file (default: ID.yaml beside MEETING)",
+    )
+    follow_up.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    follow_up.set_defaults(run=_cmd_meeting_follow_up)
+
+    imported = sub.add_parser(
+        "import",
+        help="read existing minutes or an OParl file into a meeting file",
+        description="Read existing Danish minutes (.txt, text extracted from a PDF with "
+        "'pdftotext -layout', or .docx) or a meeting as OParl-shaped JSON (.json) into a "
+        "meeting file. Text of the minutes that fits nowhere in the meeting is listed as a "
+        "warning with its line (or paragraph) and kept out of the file; minutes without any "
+        "recognisable agenda item are an error, and nothing is written.",
+    )
+    imported.add_argument("source", type=Path, metavar="FILE", help=".txt, .docx or .json")
+    imported.add_argument("--title", help="the meeting's title (default: from the minutes)")
+    imported.add_argument(
+        "--date", metavar="DATE", help="the meeting day, if the minutes do not say"
+    )
+    imported.add_argument("--place", metavar="TEXT", help="where (default: from the minutes)")
+    imported.add_argument(
+        "--kind",
+        choices=_MEETING_KINDS,
+        help="what sort of meeting (default: from the minutes)",
+    )
+    imported.add_argument("--id", dest="meeting_id", metavar="ID", help="the meeting's id")
+    imported.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="MEETING",
+        help="the meeting file (default: FILE's name with .yaml)",
+    )
+    imported.add_argument("--force", action="store_true", help="replace MEETING if it exists")
+    imported.set_defaults(run=_cmd_meeting_import)
+
+    actions = commands.add_parser(
+        "actions",
+        help="list and update action items across meetings",
+        description="List the action items of every meeting file in FOLDER (or of one FILE) "
+        "with meeting, agenda item, owner, due date and status; open ones past their due date "
+        "are flagged overdue. With --set, change statuses instead (saved atomically, the "
+        "previous version kept as FILE.bak).",
+        epilog="An action item is named MEETING_ID:N, N counting the meeting's action items "
+        "from 1, as the list shows. STATUS is open, in_progress, done or cancelled (or åben, "
+        "i gang, udført, annulleret).",
+    )
+    actions.add_argument("folder", type=Path, metavar="FOLDER|FILE")
+    actions.add_argument("--overdue", action="store_true", help="only overdue action items")
+    actions.add_argument("--open", action="store_true", help="only open and in-progress ones")
+    actions.add_argument("--json", action="store_true", help="machine-readable output")
+    actions.add_argument(
+        "--today", metavar="DATE", help="judge overdue as of DATE (default: today)"
+    )
+    actions.add_argument(
+        "--set",
+        dest="updates",
+        action="append",
+        default=[],
+        metavar="MEETING_ID:N=STATUS",
+        help="set an action item's status (repeatable)",
+    )
+    actions.set_defaults(run=_cmd_actions)
+
+
+def _cmd_meeting_new(args: argparse.Namespace, out: TextIO) -> int:
+    import datetime as dt
+
+    from klyngepakke import model
+    from klyngepakke.conversion import dump
+    from klyngepakke.errors import OutputExistsError
+    from klyngepakke.meetings import (
+        DEFAULT_START,
+        meeting_date_warnings,
+        meeting_id_for,
+        new_meeting,
+        parse_date,
+        parse_time,
+        suggested_date,
+    )
+    from klyngepakke.planning import COPENHAGEN
+
+    today = dt.date.today()
+    source = args.source
+    if source is None:
+        from klyngepakke.plugins import get_registry
+
+        topics = sorted(get_registry().topics().items())
+        source = _ask_or_fail(
+            "give the package: TOPIC (see 'klyngepakke topics') or FILE",
+            lambda: prompter.select(
+                "Hvilket emne?", [(k, f"{k}: {r.item.title}") for k, r in topics]
+            ),
+        )
+    package = _resolve(source)
+    if not isinstance(package, model.ClusterPackage):
+        raise UsageError(f"{source} is a {type(package).__name__}, not a cluster package")
+    cluster = _answer(args.cluster, "--cluster NAME", "Klyngens navn:", "", out)
+    municipality = _answer(args.municipality, "--municipality NAME", "Kommunens navn:", "", out)
+    if args.date is not None:
+        day = _parse_arg(parse_date, args.date, "--date", "2027-03-11")
+    else:
+        suggestion = suggested_date(package, today).isoformat()
+        day = _ask_valid(
+            "give --date DATE", "Mødedato (fx 2027-03-11):", suggestion, parse_date, out
+        )
+    default_start = package.programme.start or DEFAULT_START
+    if args.start is not None:
+        start_time = _parse_arg(parse_time, args.start, "--start", "16:00")
+    elif is_interactive():
+        start_time = _ask_valid("", "Starttidspunkt:", f"{default_start:%H:%M}", parse_time, out)
+    else:
+        start_time = default_start
+    place = args.place
+    if place is None:
+        place = prompter.text("Mødested:", "") if is_interactive() else ""
+    participants = [_participant_arg(text, "--participant") for text in args.participant]
+    if not participants and is_interactive():
+        participants = _ask_participants(cluster, municipality, out)
+    chair = _role_arg(args.chair, "--chair", participants)
+    minute_taker = _role_arg(args.minute_taker, "--minute-taker", participants)
+    if args.chair is None and is_interactive():
+        chair = _ask_role("Hvem er mødeleder (ordstyrer)?", participants)
+    if args.minute_taker is None and is_interactive():
+        minute_taker = _ask_role("Hvem er referent?", participants)
+    start = dt.datetime.combine(day, start_time, COPENHAGEN)
+    meeting_id = args.meeting_id or meeting_id_for(cluster, package.topic, day)
+    meeting = new_meeting(
+        package,
+        cluster=cluster,
+        municipality=municipality,
+        start=start,
+        place=place,
+        participants=participants,
+        chair=chair,
+        minute_taker=minute_taker,
+        title=args.title,
+        meeting_id=meeting_id,
+    )
+    output: Path | None = args.output
+    if output is None:
+        default = f"{meeting.id}.yaml"
+        output = Path(prompter.text("Gem som:", default) if is_interactive() else default)
+    force = args.force
+    if output.exists() and not force and is_interactive():
+        force = prompter.confirm(f"{output} findes allerede. Overskriv?")
+        if not force:
+            raise OutputExistsError(f"{output}: already exists; not replaced")
+    written = dump(meeting, output, force=force)
+    out.write(
+        f"wrote {written}: {meeting.title}, {_meeting_when(meeting)}, "
+        f"{len(_recordable(meeting))} agenda items (meeting id {meeting.id})\n"
+    )
+    for warning in meeting_date_warnings(package, meeting.start, today):
+        print(f"klyngepakke: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _answer(value: str | None, option: str, message: str, default: str, out: TextIO) -> str:
+    """An option's value, or asked for (required) in a terminal."""
+    from klyngepakke.meetings import ask_until_valid
+
+    if value is not None:
+        if not value.strip():
+            raise UsageError(f"{option.split()[0]} must not be empty")
+        return value.strip()
+    if not is_interactive():
+        raise UsageError(f"give {option}")
+    return ask_until_valid(prompter, message, default, _required_text, out)
+
+
+def _ask_valid(
+    usage: str, message: str, default: str, parse: Callable[[str], Any], out: TextIO
+) -> Any:
+    from klyngepakke.meetings import ask_until_valid
+
+    if not is_interactive():
+        raise UsageError(usage)
+    return ask_until_valid(prompter, message, default, parse, out)
+
+
+def _required_text(text: str) -> str:
+    if not text.strip():
+        raise ValueError("Skriv noget her.")
+    return " ".join(text.split())
+
+
+def _email(text: str) -> str:
+    from klyngepakke.errors import ModelError
+    from klyngepakke.model import Person
+
+    value = text.strip()
+    if value:
+        try:
+            Person("x", email=value)
+        except ModelError:
+            raise ValueError(f"»{value}« ligner ikke en e-mailadresse.") from None
+    return value
+
+
+def _participant_arg(text: str, option: str) -> Participant:
+    from klyngepakke.meetings import parse_participant
+
+    try:
+        return parse_participant(text)
+    except ValueError as exc:
+        raise UsageError(f"{option} {text!r}: {exc}") from None
+
+
+def _role_arg(value: str | None, option: str, participants: list[Participant]) -> str | None:
+    """The name for --chair/--minute-taker; a PERSON is added to ``participants``."""
+    if value is None or ";" not in value:
+        return value
+    person = _participant_arg(value, option)
+    if not any(p.person.name.casefold() == person.person.name.casefold() for p in participants):
+        participants.append(person)
+    return person.person.name
+
+
+def _ask_participants(cluster: str, municipality: str, out: TextIO) -> list[Participant]:
+    from klyngepakke.meetings import ask_until_valid
+    from klyngepakke.model import Participant, Person
+
+    out.write("Deltagere: skriv én ad gangen; en tom linje afslutter listen.\n")
+    organisations = [(cluster, cluster), (municipality, municipality), ("KiAP", "KiAP")]
+    organisations.append((_OTHER_ORGANISATION, "Anden organisation …"))
+    people: list[Participant] = []
+    while True:
+        name = " ".join(prompter.text("Navn (tom: ikke flere):", "").split())
+        if not name:
+            return people
+        title = prompter.text("Titel eller funktion:", "").strip()
+        organisation = prompter.select("Organisation:", organisations)
+        if organisation == _OTHER_ORGANISATION:
+            organisation = ask_until_valid(
+                prompter, "Organisationens navn:", "", _required_text, out
+            )
+        email = ask_until_valid(prompter, "E-mail (kan udelades):", "", _email, out)
+        people.append(Participant(Person(name, title, organisation, email=email)))
+
+
+def _ask_role(message: str, participants: list[Participant]) -> str | None:
+    choices = [(p.person.name, p.person.name) for p in participants]
+    if not choices:
+        name = " ".join(prompter.text(f"{message} (navn, kan udelades)", "").split())
+        return name or None
+    answer = prompter.select(message, [*choices, (_NOBODY, "Ikke aftalt endnu")])
+    return None if answer == _NOBODY else answer
+
+
+def _recordable(meeting: Meeting) -> tuple[AgendaItem, ...]:
+    from klyngepakke.meetings import recordable_items
+
+    return recordable_items(meeting)
+
+
+def _meeting_when(meeting: Meeting) -> str:
+    from klyngepakke.danish import format_date, format_time
+
+    day = format_date(meeting.start.date(), weekday=True)
+    return f"{day} kl. {format_time(meeting.start)}-{format_time(meeting.end)}"
+
+
+def _cmd_meeting_record(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.meetings import MeetingFile, backup_path, record_meeting
+
+    file = MeetingFile.open(args.meeting)
+    if args.decision or args.action or args.attendance or args.guest:
+        if args.item or args.attendance_again:
+            raise UsageError("--item and --attendance-again are for recording in a terminal")
+        from klyngepakke.meetings import MeetingError
+
+        try:
+            _record_from_options(file, args, out)
+        except MeetingError as exc:
+            raise MeetingError(f"{file.path}: {exc}. Nothing was saved.") from None
+        return 0
+    if not is_interactive():
+        raise UsageError(
+            "recording asks in a terminal; without one give --decision, --action, "
+            "--attendance or --guest"
+        )
+
+    def warn(message: str) -> None:
+        print(f"klyngepakke: warning: {message}", file=sys.stderr)
+
+    try:
+        record_meeting(
+            file,
+            prompter,
+            out,
+            items=args.item,
+            attendance=True if args.attendance_again else None,
+            warn=warn,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"klyngepakke: everything answered before the interruption is saved in "
+            f"{file.path} (the version before the last answer is {backup_path(file.path)}); "
+            f"run 'klyngepakke meeting record {file.path}' to go on",
+            file=sys.stderr,
+        )
+        raise
+    out.write(f"saved {file.path}\n")
+    return 0
+
+
+def _record_from_options(file: MeetingFile, args: argparse.Namespace, out: TextIO) -> None:
+    """Apply every --attendance, --guest, --decision and --action, then save once."""
+    import attrs
+
+    from klyngepakke.meetings import (
+        add_action,
+        add_guest,
+        owner_warning,
+        parse_attendance,
+        parse_date,
+        parse_item_numbers,
+        set_attendance,
+        set_decisions,
+    )
+    from klyngepakke.model import ActionItem, Attendance, Participant, Person
+
+    meeting = file.meeting
+    for pair in args.attendance:
+        name, sep, how = pair.rpartition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--attendance {pair!r} is not NAME=HOW")
+        try:
+            attendance = parse_attendance(how)
+        except ValueError:
+            choices = ", ".join(a.value for a in Attendance)
+            raise UsageError(f"--attendance {pair!r}: {how!r} is not one of {choices}") from None
+        meeting = set_attendance(meeting, name.strip(), attendance)
+    for text in args.guest:
+        parts = [part.strip() for part in text.split(";")]
+        if len(parts) not in (4, 5) or not parts[0]:
+            raise UsageError(
+                f"--guest {text!r} is not 'NAME; TITLE; ORGANISATION; ITEMS[; virtuel]'"
+            )
+        virtual = len(parts) == 5 and parts[4].casefold() in ("virtuel", "virtuelt", "virtual")
+        if len(parts) == 5 and not virtual:
+            raise UsageError(f"--guest {text!r}: the fifth part can only be 'virtuel'")
+        try:
+            items = parse_item_numbers(parts[3], meeting)
+        except ValueError as exc:
+            raise UsageError(f"--guest {text!r}: {exc}") from None
+        guest = Participant(
+            Person(parts[0], parts[1], parts[2]),
+            Attendance.VIRTUAL if virtual else Attendance.PRESENT,
+            guest_items=items,
+        )
+        meeting = add_guest(meeting, guest)
+    decided: dict[str, list[str]] = {}
+    for pair in args.decision:
+        item, sep, text = pair.partition("=")
+        if not sep or not item.strip() or not text.strip():
+            raise UsageError(f"--decision {pair!r} is not ITEM=TEXT")
+        decided.setdefault(item.strip(), []).append(text)
+    for item, texts in decided.items():
+        meeting = set_decisions(meeting, item, texts)
+    warnings = []
+    for text in args.action:
+        parts = [part.strip() for part in text.split(";")]
+        if len(parts) not in (3, 4) or not all(parts[:3]):
+            raise UsageError(f"--action {text!r} is not 'ITEM; WHAT; OWNER[; DATE]'")
+        due = None
+        if len(parts) == 4 and parts[3]:
+            due = _parse_arg(parse_date, parts[3], f"--action {text!r}: the date", "2027-04-30")
+        item, what, owner = parts[:3]
+        meeting = add_action(meeting, ActionItem(what, owner, due=due, item=item))
+        warning = owner_warning(meeting, owner, what)
+        if warning:
+            warnings.append(warning)
+    done = [*decided, *(text.split(";")[0].strip() for text in args.action)]
+    recorded = tuple(dict.fromkeys([*meeting.recorded_items, *done]))
+    meeting = attrs.evolve(
+        meeting,
+        recorded_items=recorded,
+        attendance_recorded=meeting.attendance_recorded or bool(args.attendance or args.guest),
+    )
+    file.save(meeting)
+    for warning in warnings:
+        print(f"klyngepakke: warning: {warning}", file=sys.stderr)
+    counts = [
+        (len(args.attendance), "attendance", "attendances"),
+        (len(args.guest), "guest", "guests"),
+        (sum(len(t) for t in decided.values()), "decision", "decisions"),
+        (len(args.action), "action item", "action items"),
+    ]
+    what = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts if n)
+    out.write(f"saved {file.path}: {what}\n")
+
+
+def _cmd_meeting_follow_up(args: argparse.Namespace, out: TextIO) -> int:
+    import datetime as dt
+
+    from klyngepakke.conversion import dump, format_for_path
+    from klyngepakke.meetings import (
+        MeetingFile,
+        danish_time,
+        find_meeting_files,
+        follow_up_date,
+        follow_up_meeting,
+        meeting_chain,
+        meeting_clock,
+        meeting_date_warnings,
+        parse_date,
+        parse_time,
+    )
+    from klyngepakke.plugins import get_registry
+
+    file = MeetingFile.open(args.meeting)
+    meeting = file.meeting
+    package = None
+    if meeting.topic and meeting.topic in get_registry().topics():
+        package = get_registry().topic(meeting.topic).package
+    others, problems = find_meeting_files(file.path.parent)
+    for problem in problems:
+        print(f"klyngepakke: warning: skipped {problem}", file=sys.stderr)
+    earlier = meeting_chain(meeting, [other.meeting for other in others])
+    note = ""
+    if args.date is not None:
+        day = _parse_arg(parse_date, args.date, "--date", "2028-03-09")
+    else:
+        day, note = follow_up_date(meeting, package)
+    clock = meeting_clock(meeting)
+    if args.start is not None:
+        clock = _parse_arg(parse_time, args.start, "--start", "16:00")
+    start = danish_time(meeting, day, clock)
+    follow = follow_up_meeting(
+        meeting,
+        start=start,
+        package=package,
+        earlier=earlier,
+        place=args.place,
+        meeting_id=args.meeting_id,
+    )
+    output: Path = args.output or file.path.with_name(f"{follow.id}{file.path.suffix}")
+    try:
+        format_for_path(output)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    written = dump(follow, output, force=args.force)
+    open_count = sum(len(m.open_action_items()) for m in (*earlier, meeting))
+    out.write(
+        f"wrote {written}: {follow.title}, {_meeting_when(follow)}; "
+        f"{open_count} open action item{'' if open_count == 1 else 's'} and "
+        f"{len(meeting.decisions)} decision{'' if len(meeting.decisions) == 1 else 's'} "
+        f"to review (meeting id {follow.id})\n"
+    )
+    if package is None:
+        print(
+            f"klyngepakke: warning: the topic {meeting.topic!r} is not installed; the agenda "
+            f"repeats the agenda of {meeting.id} and the follow-up is a year later"
+            if meeting.topic
+            else f"klyngepakke: warning: {meeting.id} names no topic; the agenda repeats its "
+            "agenda and the follow-up is a year later",
+            file=sys.stderr,
+        )
+    if note:
+        print(f"klyngepakke: note: {note}", file=sys.stderr)
+    for warning in meeting_date_warnings(None, follow.start, dt.date.today()):
+        print(f"klyngepakke: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _cmd_meeting_import(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke.conversion import dump, format_for_path
+    from klyngepakke.errors import OutputExistsError
+    from klyngepakke.meetings import parse_date
+    from klyngepakke.model import MeetingKind
+
+    source: Path = args.source
+    day = None if args.date is None else _parse_arg(parse_date, args.date, "--date", "2024-10-02")
+    kind = None if args.kind is None else MeetingKind(args.kind)
+    output: Path = args.output or source.with_suffix(".yaml")
+    if output.resolve() == source.resolve():
+        raise UsageError(f"{source}: give another file to write with -o MEETING")
+    try:
+        format_for_path(output)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if output.exists() and not args.force:
+        raise OutputExistsError(f"{output}: already exists; use --force to replace it")
+    warnings: list[str] = []
+    if source.suffix.lower() == ".json":
+        import attrs
+
+        from klyngepakke.oparl import load_oparl
+
+        if day is not None:
+            raise UsageError("--date is for minutes; an OParl file has its own date")
+
+        meeting = load_oparl(source)
+        if args.title or args.place is not None or kind or args.meeting_id:
+            meeting = attrs.evolve(
+                meeting,
+                title=args.title or meeting.title,
+                place=meeting.place if args.place is None else args.place,
+                kind=kind or meeting.kind,
+                id=args.meeting_id or meeting.id,
+            )
+        unplaced: Sequence[object] = ()
+    else:
+        from klyngepakke.minutes_import import import_minutes
+
+        result = import_minutes(
+            source,
+            title=args.title,
+            start=day,
+            place=args.place,
+            kind=kind,
+            meeting_id=args.meeting_id,
+        )
+        meeting, unplaced = result.meeting, result.unplaced
+        warnings.extend(result.warnings)
+    written = dump(meeting, output, force=args.force)
+    for warning in warnings:
+        print(f"klyngepakke: warning: {source}: {warning}", file=sys.stderr)
+    for part in unplaced:
+        print(f"klyngepakke: warning: {source} {part} - not placed", file=sys.stderr)
+    people = sum(1 for _ in meeting.participants())
+    items = sum(1 for item in meeting.agenda.walk() if item.number) if meeting.agenda else 0
+    out.write(
+        f"wrote {written}: {meeting.title}, {_meeting_when(meeting)}; {items} agenda "
+        f"item{'' if items == 1 else 's'}, {people} participant{'' if people == 1 else 's'}, "
+        f"{len(meeting.decisions) + sum(1 for i in _walk(meeting) if i.decision.strip())} "
+        f"decisions, {len(unplaced)} part{'' if len(unplaced) == 1 else 's'} not placed "
+        f"(meeting id {meeting.id})\n"
+    )
+    return 0
+
+
+def _walk(meeting: Meeting) -> Iterator[AgendaItem]:
+    if meeting.agenda is not None:
+        yield from meeting.agenda.walk()
+
+
+def _cmd_actions(args: argparse.Namespace, out: TextIO) -> int:
+    import datetime as dt
+
+    from klyngepakke.meetings import find_meeting_files, list_actions, parse_date
+
+    today = dt.date.today()
+    if args.today is not None:
+        today = _parse_arg(parse_date, args.today, "--today", "2027-06-01")
+    updates = [_status_update(text) for text in args.updates]
+    if updates and (args.overdue or args.open or args.json):
+        raise UsageError("--set changes statuses; list them in a separate call")
+    files, problems = find_meeting_files(args.folder)
+    for problem in problems:
+        print(f"klyngepakke: warning: skipped {problem}", file=sys.stderr)
+    if updates:
+        from klyngepakke.meetings import set_action_status
+
+        for meeting_id, number, status in updates:
+            row = set_action_status(files, meeting_id, number, status)
+            out.write(f"{row.reference}: {row.action.what} -> {status.label} (saved {row.path})\n")
+        return 0
+    rows = list_actions(files, today)
+    if args.open:
+        rows = [row for row in rows if row.action.is_open]
+    if args.overdue:
+        rows = [row for row in rows if row.overdue]
+    if args.json:
+        json.dump([row.to_data() for row in rows], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    _show_actions(rows, len(files), out)
+    return 0
+
+
+def _status_update(text: str) -> tuple[str, int, Any]:
+    from klyngepakke.meetings import parse_status
+
+    reference, sep, status = text.rpartition("=")
+    meeting_id, colon, number = reference.rpartition(":")
+    if not sep or not colon or not meeting_id or not number.strip().isdigit():
+        raise UsageError(f"--set {text!r} is not MEETING_ID:N=STATUS, e.g. moede-2027-03-11:2=done")
+    try:
+        return meeting_id.strip(), int(number), parse_status(status)
+    except ValueError:
+        raise UsageError(
+            f"--set {text!r}: {status!r} is not open, in_progress, done or cancelled"
+        ) from None
+
+
+def _show_actions(rows: list[ActionRow], meetings: int, out: TextIO) -> None:
+    from klyngepakke.danish import format_date
+
+    if not rows:
+        noun = "møde" if meetings == 1 else "møder"
+        out.write(f"Ingen handlinger at vise ({meetings} {noun}).\n")
+        return
+    by_meeting: dict[str, list[ActionRow]] = {}
+    for row in rows:
+        by_meeting.setdefault(row.meeting.id, []).append(row)
+    for index, group in enumerate(by_meeting.values()):
+        meeting = group[0].meeting
+        if index:
+            out.write("\n")
+        out.write(f"{meeting.title} – {format_date(meeting.start.date(), weekday=True)}\n")
+        out.write(f"Møde-id: {meeting.id}  ({group[0].path})\n")
+        table = [
+            [
+                str(row.number),
+                f"{row.action.item}" if row.action.item else "-",
+                row.action.what,
+                row.action.owner,
+                format_date(row.action.due) if row.action.due else "ingen frist",
+                row.action.status.label + (" – OVERSKREDET" if row.overdue else ""),
+            ]
+            for row in group
+        ]
+        _table(
+            out,
+            ["  NR.", "PUNKT", "HANDLING", "ANSVARLIG", "FRIST", "STATUS"],
+            [[f"  {cells[0]}", *cells[1:]] for cells in table],
+        )
+    opened = sum(1 for row in rows if row.action.is_open)
+    overdue = sum(1 for row in rows if row.overdue)
+    out.write(
+        f"\n{len(rows)} {'handling' if len(rows) == 1 else 'handlinger'}: {opened} åbne eller i "
+        f"gang, {overdue} overskredet\n"
+    )

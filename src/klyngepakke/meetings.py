@@ -70,10 +70,13 @@ __all__ = [
     "agenda_item",
     "ask_until_valid",
     "backup_path",
+    "danish_time",
     "find_meeting_files",
     "follow_up_date",
     "follow_up_meeting",
     "list_actions",
+    "meeting_chain",
+    "meeting_clock",
     "meeting_date_warnings",
     "meeting_id_for",
     "new_meeting",
@@ -1055,9 +1058,9 @@ def follow_up_meeting(
     """
     if start is None:
         day, _ = follow_up_date(meeting, package, holidays=holidays)
-        start = dt.datetime.combine(day, meeting.start.time(), meeting.start.tzinfo)
-    elif start.tzinfo is None:
-        start = start.replace(tzinfo=meeting.start.tzinfo)
+        start = danish_time(meeting, day, meeting_clock(meeting))
+    elif start.tzinfo is None and meeting.start.tzinfo is not None:
+        start = start.replace(tzinfo=COPENHAGEN)
     if _in_danish_time(start) <= _in_danish_time(meeting.start):
         raise MeetingError(
             f"the follow-up of {meeting.id!r} must be after it ({meeting.start:%Y-%m-%d %H:%M}); "
@@ -1106,8 +1109,26 @@ def follow_up_meeting(
 
 
 def _in_danish_time(moment: dt.datetime) -> dt.datetime:
-    """Naive times in meeting files are Danish time."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=COPENHAGEN)
+    """Naive times in meeting files are Danish time; aware ones are converted to it."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=COPENHAGEN)
+    return moment.astimezone(COPENHAGEN)
+
+
+def danish_time(meeting: Meeting, day: dt.date, clock: dt.time) -> dt.datetime:
+    """``day`` at ``clock`` Danish time, naive if ``meeting``'s times are naive.
+
+    A meeting file holds its times with the UTC offset of its own day; a day in summer time
+    gets the summer offset.
+    """
+    if meeting.start.tzinfo is None:
+        return dt.datetime.combine(day, clock)
+    return dt.datetime.combine(day, clock, COPENHAGEN)
+
+
+def meeting_clock(meeting: Meeting) -> dt.time:
+    """The meeting's start as a Danish clock time."""
+    return _in_danish_time(meeting.start).time()
 
 
 def _follow_up_title(meeting: Meeting) -> str:
@@ -1230,7 +1251,9 @@ def list_actions(files: Iterable[MeetingFile], today: dt.date) -> list[ActionRow
         for file in files
         for number, action in enumerate(file.meeting.action_items, start=1)
     ]
-    return sorted(rows, key=lambda row: (row.meeting.start, row.meeting.id, row.number))
+    return sorted(
+        rows, key=lambda row: (_in_danish_time(row.meeting.start), row.meeting.id, row.number)
+    )
 
 
 def set_action_status(
