@@ -254,15 +254,16 @@ def build_orders(
             only_names = tuple(only) if only else None
             arguments[index] = (order, str(output / name), name, report_path, force, only_names)
     if workers == 1 or len(arguments) <= 1:
-        _load_worker(report_path)
+        _load_report(report_path)
         for index, args in arguments.items():
             done(index, _build_one(*args))
     else:
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=min(workers, len(arguments)),
-            initializer=_load_worker,
+            initializer=_start_worker,
             initargs=(report_path,),
-        ) as pool:
+        )
+        try:
             futures: dict[Future[ClusterOutcome], int] = {
                 pool.submit(_build_one, *args): index for index, args in arguments.items()
             }
@@ -272,10 +273,14 @@ def build_orders(
                     outcome = future.result()
                 except Exception as exc:  # a worker that died: report, go on with the rest
                     order = rows[index]
-                    outcome = ClusterOutcome(
-                        order.cluster, names[index], "failed", reason=f"{type(exc).__name__}: {exc}"
-                    )
+                    reason = f"{type(exc).__name__}: {exc}"
+                    outcome = ClusterOutcome(order.cluster, names[index], "failed", reason=reason)
                 done(index, outcome)
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM): start nothing more; running builds stop too.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     report = BatchReport(
         output, tuple(outcomes[i] for i in range(len(rows))), time.perf_counter() - started
     )
@@ -299,7 +304,19 @@ _REPORT: dict[str, Any] = {}
 """The national metrics report, loaded once per worker process."""
 
 
-def _load_worker(report_path: str | None) -> None:
+_WORKER: Final = "worker process"
+
+
+def _start_worker(report_path: str | None) -> None:
+    """Set up a worker process: SIGTERM stops it cleanly, and the report is loaded once."""
+    from klyngepakke.fileio import exit_on_terminate
+
+    exit_on_terminate()
+    _REPORT[_WORKER] = True
+    _load_report(report_path)
+
+
+def _load_report(report_path: str | None) -> None:
     if report_path is None or report_path in _REPORT:
         return
     from klyngepakke.conversion import load
@@ -320,6 +337,10 @@ def _build_one(
     try:
         inputs = _inputs(order, report_path)
         built = build_meeting(inputs, output, force=force, only=only)
+    except SystemExit as stop:  # SIGTERM in a worker: its temporary files are gone by now
+        if _REPORT.get(_WORKER):
+            os._exit(stop.code if isinstance(stop.code, int) else 1)
+        raise
     except KlyngepakkeError as exc:
         return ClusterOutcome(
             order.cluster,

@@ -85,12 +85,14 @@ class BuildSettings:
 
     ``artefacts``: names from :data:`ARTEFACTS` (default: all); ``platforms``: questionnaire
     platforms to export to (default: every installed one that exports); ``invited``: how many
-    members were asked to answer, for the response rate.
+    members were asked to answer, for the response rate; ``synthetic``: the folder holds
+    made-up data, and every artefact says so.
     """
 
     artefacts: tuple[str, ...] | None = None
     platforms: tuple[str, ...] | None = None
     invited: int | None = None
+    synthetic: bool = False
 
 
 @attrs.frozen
@@ -302,7 +304,7 @@ def read_meeting_folder(folder: str | Path) -> MeetingInputs:
         metrics=metrics,
         templates=templates,
         files=tuple(files),
-        synthetic=metrics is not None and bool(metrics.synthetic),
+        synthetic=settings.synthetic or (metrics is not None and bool(metrics.synthetic)),
     )
 
 
@@ -418,6 +420,11 @@ def build_meeting(
     output.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(output)
     ours = _our_files(output, previous)
+    previous_files = tuple(
+        _built(str(entry.get("artefact", "")), output / name)
+        for entry in (previous or {}).get("files", [])
+        if (name := str(entry.get("file", ""))) in ours
+    )
     bundle, notes = assemble_bundle(inputs)
     built: list[BuiltFile] = []
     skipped: list[str] = []
@@ -434,6 +441,10 @@ def build_meeting(
                 )
             )
             continue
+        # Said before writing, so a build killed between the write and the next manifest
+        # still knows the file as its own.
+        owned = _owned(previous_files, built)
+        _write_manifest(output, owned, BuildReport(output), None, bundle, pending=target.name)
         try:
             write(target, replace)
         except KlyngepakkeError as exc:
@@ -449,8 +460,16 @@ def build_meeting(
         failed=tuple(failed),
         seconds=time.perf_counter() - started,
     )
-    _write_manifest(output, report, fingerprint if not failed else None, bundle)
+    owned = _owned(previous_files, built)
+    _write_manifest(output, owned, report, fingerprint if not failed else None, bundle)
     return report
+
+
+def _owned(earlier: Sequence[BuiltFile], now: Sequence[BuiltFile]) -> list[BuiltFile]:
+    """The files the build owns: this run's, and earlier ones it did not write again."""
+    files = {f.path.name: f for f in earlier}
+    files.update((f.path.name, f) for f in now)
+    return list(files.values())
 
 
 Job = tuple[str, str, Callable[[Path, bool], None]]
@@ -605,7 +624,7 @@ def _our_files(output: Path, manifest: Mapping[str, Any] | None) -> set[str]:
     """Files the last build wrote and nobody changed since: a rebuild may replace them."""
     if manifest is None:
         return set()
-    ours = set()
+    ours = {str(name) for name in manifest.get("pending", []) if (output / str(name)).is_file()}
     for entry in manifest.get("files", []):
         name = str(entry.get("file", ""))
         path = output / name
@@ -615,8 +634,19 @@ def _our_files(output: Path, manifest: Mapping[str, Any] | None) -> set[str]:
 
 
 def _write_manifest(
-    output: Path, report: BuildReport, fingerprint: str | None, bundle: MeetingBundle
+    output: Path,
+    files: Sequence[BuiltFile],
+    report: BuildReport,
+    fingerprint: str | None,
+    bundle: MeetingBundle,
+    *,
+    pending: str | None = None,
 ) -> None:
+    """The manifest: the files the build owns, with checksums, and what this run found.
+
+    ``pending`` names the file being written now: if the build is killed before the next
+    manifest, the next build still knows that file as its own.
+    """
     from klyngepakke.fileio import atomic_write_text
 
     manifest = {
@@ -628,8 +658,9 @@ def _write_manifest(
         "meeting": bundle.meeting.id if bundle.meeting is not None else None,
         "files": [
             {"artefact": f.artefact, "file": f.path.name, "sha256": f.sha256, "bytes": f.size}
-            for f in report.files
+            for f in files
         ],
+        "pending": [pending] if pending is not None else [],
         "missing": list(report.missing),
         "skipped": list(report.skipped),
         "failed": [{"artefact": a, "error": e} for a, e in report.failed],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -549,7 +550,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from klyngepakke.errors import KlyngepakkeError
+    from klyngepakke.fileio import exit_on_terminate
 
+    previous = exit_on_terminate()
     try:
         run: Callable[[argparse.Namespace, TextIO], int] = args.run
         return run(args, sys.stdout)
@@ -577,6 +580,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
 
 
 # -- commands -------------------------------------------------------------------------------

@@ -214,7 +214,8 @@ def write_demo_folder(
     cluster, municipality = _names_of(view)
     meeting = synthetic_meeting(package, cluster=cluster, municipality=municipality)
     written.append(dump(meeting, folder / "meeting.yaml", force=force))
-    written.append(dump(BuildSettings(invited=52), folder / "build.yaml", force=force))
+    settings = BuildSettings(invited=52, synthetic=True)
+    written.append(dump(settings, folder / "build.yaml", force=force))
     questionnaire = package.questionnaire
     if questionnaire is not None:
         rounds = [("responses.jsonl", 38, seed)]

@@ -6,12 +6,14 @@ import contextlib
 import errno
 import os
 import secrets
+import signal
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 from klyngepakke.errors import OutputExistsError
 
-__all__ = ["atomic_output", "atomic_write_text"]
+__all__ = ["atomic_output", "atomic_write_text", "exit_on_terminate"]
 
 
 @contextlib.contextmanager
@@ -75,3 +77,21 @@ def atomic_write_text(path: str | Path, text: str, *, force: bool = False) -> No
     """Write UTF-8 text to ``path`` atomically (see :func:`atomic_output`)."""
     with atomic_output(path, force=force) as temporary:
         temporary.write_text(text, encoding="utf-8")
+
+
+def exit_on_terminate() -> object:
+    """Make SIGTERM end the process the way Ctrl-C does: cleanly, removing temporary files.
+
+    Python's default for SIGTERM stops at once, leaving a half-written temporary file of
+    :func:`atomic_output` behind; with this, SIGTERM raises ``SystemExit(143)`` in the main
+    thread, so ``finally`` blocks run. Returns the previous handler (for ``signal.signal``).
+    Only the main thread may set handlers; elsewhere this does nothing and returns ``None``.
+    """
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        return signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread
+        return None
