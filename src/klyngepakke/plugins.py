@@ -48,6 +48,7 @@ ENTRY_POINT_GROUP: Final = "klyngepakke"
 DEFAULT_PLUGINS: Final = (
     "klyngepakke.default_plugins.json_exporter",
     "klyngepakke.default_plugins.yaml_exporter",
+    "klyngepakke._oparl_exporter",
 )
 """Built-in plugins, registered exactly like installed ones."""
 
