@@ -353,6 +353,8 @@ def test_set_decisions_replaces_an_items_decisions_in_place(planned):
     meeting = set_decisions(meeting, "2", ["  Ny   tekst "])
     assert meeting.decisions == (Decision("Ny tekst", "2"), Decision("C", "3"))
     assert set_decisions(meeting, "2", [" "]).decisions == (Decision("C", "3"),)
+    meeting = set_decisions(meeting, "1", ["Først"])  # in agenda order, not the order typed
+    assert meeting.decisions[0] == Decision("Først", "1")
     with pytest.raises(MeetingError, match=r"no agenda item '7' \(items: 1, 2, 3, 4\)"):
         set_decisions(meeting, "7", ["x"])
 
@@ -940,3 +942,15 @@ def test_danish_clock_times_whatever_the_offset_in_the_file(planned):
         utc, start=utc.start.replace(tzinfo=None), end=utc.end.replace(tzinfo=None)
     )
     assert danish_time(naive, dt.date(2028, 1, 6), dt.time(16)).tzinfo is None
+
+
+def test_new_meeting_times_are_danish_clock_times(akut):
+    meeting = new_meeting(
+        akut,
+        cluster="Klynge Syd",
+        municipality="Sydby Kommune",
+        start=dt.datetime(2027, 6, 3, 14, 0, tzinfo=dt.UTC),
+    )
+    assert meeting.start == dt.datetime(2027, 6, 3, 16, 0, tzinfo=COPENHAGEN)
+    assert meeting.agenda is not None
+    assert str(meeting.agenda.items[0].slot) == "16.00-16.10"

@@ -55,6 +55,7 @@ from klyngepakke.model import (
     TimeUnit,
 )
 from klyngepakke.planning import COPENHAGEN, HolidayLookup, danish_holidays
+from klyngepakke.planning import _offset as _shift  # the runbook's date arithmetic
 from klyngepakke.planning import working_day_on_or_before as _working_day_on_or_before
 
 __all__ = [
@@ -413,8 +414,7 @@ def new_meeting(
         raise MeetingError("the cluster's name must not be empty")
     if not municipality.strip():
         raise MeetingError("the municipality's name must not be empty")
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=COPENHAGEN)
+    start = _in_danish_time(start)
     people = list(participants)
     for name, role in ((chair, "ordstyrer"), (minute_taker, "referent")):
         if name is None or not name.strip():
@@ -457,17 +457,6 @@ def _lead_time(package: ClusterPackage) -> RelativeDeadline | None:
         if task.phase is Phase.BEFORE and task.deadline is not None and task.deadline.offset < 0
     ]
     return min(before, key=lambda deadline: deadline.approximate_days, default=None)
-
-
-def _shift(day: dt.date, deadline: RelativeDeadline) -> dt.date:
-    if deadline.unit in (TimeUnit.DAYS, TimeUnit.WEEKS):
-        days = deadline.offset * (7 if deadline.unit is TimeUnit.WEEKS else 1)
-        return day + dt.timedelta(days=days)
-    from dateutil.relativedelta import relativedelta
-
-    months = deadline.offset * (12 if deadline.unit is TimeUnit.YEARS else 1)
-    shifted: dt.date = day + relativedelta(months=months)
-    return shifted
 
 
 def _holidays_around(*days: dt.date) -> HolidayLookup:
@@ -564,10 +553,11 @@ def set_decisions(meeting: Meeting, item: str, texts: Sequence[str]) -> Meeting:
     agenda_item(meeting, item)
     kept = [decision for decision in meeting.decisions if decision.item != item]
     new = [Decision(" ".join(text.split()), item) for text in texts if text.strip()]
-    # Keep decisions in agenda order: the new ones where the item's old ones were, or last.
-    first = next((i for i, d in enumerate(meeting.decisions) if d.item == item), len(kept))
-    position = sum(1 for d in meeting.decisions[:first] if d.item != item)
-    return _evolve(meeting, decisions=(*kept[:position], *new, *kept[position:]))
+    # Decisions in agenda order (as the minutes and the follow-up list them); those under no
+    # item last, each group in the order taken down.
+    order = {number: index for index, number in enumerate(_item_numbers(meeting))}
+    decisions = sorted([*kept, *new], key=lambda d: order.get(d.item, len(order)))
+    return _evolve(meeting, decisions=tuple(decisions))
 
 
 def add_action(meeting: Meeting, action: ActionItem) -> Meeting:
