@@ -267,14 +267,15 @@ def test_new_without_a_terminal_needs_the_answers(tmp_path, capsys):
         ("--start", "kl. 4", "--start 'kl. 4' is not like 16:00"),
         ("--participant", "Kim", "--participant 'Kim': »Kim« skal skrives som"),
         ("--cluster", " ", "--cluster must not be empty"),
+        ("-o", "moede.txt", "unknown file type '.txt'"),
     ],
 )
 def test_new_refuses_bad_options(tmp_path, capsys, option, value, message):
     argv = ["meeting", "new", "akutfunktioner", "--cluster", "K", "--municipality", "M"]
-    argv += ["--date", "2030-03-14", option, value, "-o", str(tmp_path / "m.yaml")]
+    argv += ["--date", "2030-03-14", "-o", str(tmp_path / "m.yaml"), option, value]
     assert run(*argv) == 2
     assert message in capsys.readouterr().err
-    assert not (tmp_path / "m.yaml").exists()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_new_does_not_replace_a_file_without_force(tmp_path, capsys):

@@ -1991,12 +1991,11 @@ def _cmd_meeting_new(args: argparse.Namespace, out: TextIO) -> int:
     import datetime as dt
 
     from klyngepakke import model
-    from klyngepakke.conversion import dump
+    from klyngepakke.conversion import dump, format_for_path
     from klyngepakke.errors import OutputExistsError
     from klyngepakke.meetings import (
         DEFAULT_START,
         meeting_date_warnings,
-        meeting_id_for,
         new_meeting,
         parse_date,
         parse_time,
@@ -2048,7 +2047,6 @@ def _cmd_meeting_new(args: argparse.Namespace, out: TextIO) -> int:
     if args.minute_taker is None and is_interactive():
         minute_taker = _ask_role("Hvem er referent?", participants)
     start = dt.datetime.combine(day, start_time, COPENHAGEN)
-    meeting_id = args.meeting_id or meeting_id_for(cluster, package.topic, day)
     meeting = new_meeting(
         package,
         cluster=cluster,
@@ -2059,12 +2057,16 @@ def _cmd_meeting_new(args: argparse.Namespace, out: TextIO) -> int:
         chair=chair,
         minute_taker=minute_taker,
         title=args.title,
-        meeting_id=meeting_id,
+        meeting_id=args.meeting_id,
     )
     output: Path | None = args.output
     if output is None:
         default = f"{meeting.id}.yaml"
         output = Path(prompter.text("Gem som:", default) if is_interactive() else default)
+    try:
+        format_for_path(output)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     force = args.force
     if output.exists() and not force and is_interactive():
         force = prompter.confirm(f"{output} findes allerede. Overskriv?")
