@@ -30,11 +30,18 @@ from klyngepakke.model import (
 from klyngepakke.planning import COPENHAGEN, plan_runbook
 from klyngepakke.survey_results import aggregate
 
-__all__ = ["SYNTHETIC_LABEL", "synthetic_bundle", "synthetic_meeting", "write_demo_folder"]
+__all__ = [
+    "SYNTHETIC_LABEL",
+    "default_start",
+    "synthetic_bundle",
+    "synthetic_meeting",
+    "write_demo_folder",
+]
 
 SYNTHETIC_LABEL = "syntetiske data"
 """How synthetic material is labelled where people read it."""
 
+_FIXED_START: Final = dt.datetime(2027, 3, 11, 16, 0, tzinfo=COPENHAGEN)
 _CLUSTER: Final = "Klynge Syd (syntetisk)"
 _MUNICIPALITY: Final = "Sydby Kommune (syntetisk)"
 
@@ -47,12 +54,24 @@ _PEOPLE = {
         ("Lise Vang", "Klyngekoordinator", "referent"),
     ),
     OrganisationKind.MUNICIPALITY: (
-        ("Karen Friis", "Leder af akutfunktionen", ""),
-        ("Peter Møller", "Sygeplejerske, akutteamet", ""),
+        ("Karen Friis", "Afdelingsleder, sundhed og omsorg", ""),
+        ("Peter Møller", "Sygeplejerske", ""),
         ("Hanne Krogh", "Sundhedschef", ""),
     ),
     OrganisationKind.KIAP: (("Ole Brandt", "Konsulent", ""),),
 }
+
+
+def default_start(today: dt.date | None = None) -> dt.datetime:
+    """A demo meeting's start: a Thursday at 16:00, about ten weeks after ``today``.
+
+    Far enough ahead for every runbook deadline to lie in the future, so the plan is valid
+    whenever the demo runs.
+    """
+    today = today or dt.datetime.now(COPENHAGEN).date()
+    day = today + dt.timedelta(weeks=10)
+    day += dt.timedelta(days=(3 - day.weekday()) % 7)  # Thursday
+    return dt.datetime.combine(day, dt.time(16, 0), tzinfo=COPENHAGEN)
 
 
 def synthetic_meeting(
@@ -62,9 +81,13 @@ def synthetic_meeting(
     municipality: str = _MUNICIPALITY,
     start: dt.datetime | None = None,
 ) -> Meeting:
-    """A planned cluster meeting on ``package``'s topic with made-up participants."""
+    """A planned cluster meeting on ``package``'s topic with made-up participants.
+
+    ``start`` defaults to a fixed day (Thursday 11 March 2027, 16:00), so the same arguments
+    give the same meeting; :func:`default_start` gives one that moves with the date.
+    """
     if start is None:
-        start = dt.datetime(2027, 3, 11, 16, 0, tzinfo=COPENHAGEN)
+        start = _FIXED_START
     names = {
         OrganisationKind.CLUSTER: cluster,
         OrganisationKind.MUNICIPALITY: municipality,
@@ -130,7 +153,9 @@ def synthetic_bundle(
             view = _synthetic_metrics(package, Path(workdir), seed, baseline)
     cluster, municipality = _names_of(view)
     meeting = synthetic_meeting(package, cluster=cluster, municipality=municipality, start=start)
-    plan = plan_runbook(package, meeting.start, meeting_id=meeting.id)
+    # Planned as on the day the package was ordered, so the plan never lies in the past.
+    ordered = meeting.start.date() - dt.timedelta(weeks=12)
+    plan = plan_runbook(package, meeting.start, meeting_id=meeting.id, today=ordered)
     return MeetingBundle(
         package,
         meeting=meeting,
@@ -212,7 +237,9 @@ def write_demo_folder(
         with tempfile.TemporaryDirectory(prefix="klyngepakke-demo-") as work:
             view = _synthetic_metrics(package, Path(work), seed, baseline)
     cluster, municipality = _names_of(view)
-    meeting = synthetic_meeting(package, cluster=cluster, municipality=municipality)
+    meeting = synthetic_meeting(
+        package, cluster=cluster, municipality=municipality, start=default_start()
+    )
     written.append(dump(meeting, folder / "meeting.yaml", force=force))
     settings = BuildSettings(invited=52, synthetic=True)
     written.append(dump(settings, folder / "build.yaml", force=force))
