@@ -9,7 +9,7 @@ kept in properties prefixed ``klyngepakke:``, which OParl's rule of extensibilit
 other readers skip. :func:`dump_oparl` and :func:`load_oparl` round-trip every
 :class:`~klyngepakke.model.Meeting` exactly; ``docs/interchange.md`` documents the mapping.
 
-Only the standard library and the model are used, so reading a file needs nothing else.
+Only the standard library and klyngepakke's core are used: no other package is needed.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ __all__ = [
     "EXTENSION_PREFIX",
     "FORMAT_VERSION",
     "OPARL_VERSION",
+    "UNPLACED_ORGANISATION",
     "dump_oparl",
     "dumps_oparl",
     "load_oparl",
@@ -153,7 +154,7 @@ class _Writer:
             }
         if delegation_ids:
             body["organization"] = delegation_ids
-        if _attendance_recorded(meeting):
+        if _was_held(meeting):
             body["participant"] = [
                 person["id"]
                 for person, participant in zip(persons, meeting.participants(), strict=True)
@@ -354,7 +355,7 @@ _RESULTS: Final[dict[ItemPurpose | None, str]] = {
 """OParl's categorical ``result`` of an item that has an outcome, from what it was for."""
 
 
-def _attendance_recorded(meeting: Meeting) -> bool:
+def _was_held(meeting: Meeting) -> bool:
     """Whether the meeting was held, so OParl's ``participant`` (who attended) applies."""
     if meeting.attendance_recorded or meeting.decisions or meeting.action_items:
         return True
