@@ -257,7 +257,7 @@ def test_an_address_without_email_is_stable_and_ignores_spacing_and_case(
     assert attendee_address(other, jane) != attendee_address(meeting, jane)
 
 
-def test_without_a_chair_with_email_there_is_no_organizer(meeting: Meeting) -> None:
+def test_a_chair_without_email_organizes_by_the_fallback_address(meeting: Meeting) -> None:
     no_email = attrs.evolve(
         meeting,
         delegations=(
@@ -268,8 +268,14 @@ def test_without_a_chair_with_email_there_is_no_organizer(meeting: Meeting) -> N
         ),
     )
     event = the_event(parsed(meeting_calendar(no_email, now=NOW)))
-    assert "ORGANIZER" not in event
+    assert str(event["ORGANIZER"]) == urn("klu-2025-03/attendee/anne holm")
+    assert event["ORGANIZER"].params["CN"] == "Anne Holm"
     assert attendees(event)[0][1]["ROLE"] == "CHAIR"
+    without_chair = attrs.evolve(
+        no_email,
+        delegations=(Delegation(Organisation("Klyngen"), (Participant(Person("Anne Holm")),)),),
+    )
+    assert "ORGANIZER" not in the_event(parsed(meeting_calendar(without_chair, now=NOW)))
     assert str(event["DESCRIPTION"]).endswith("Mødeleder: Anne Holm")
 
 
@@ -570,7 +576,7 @@ def test_the_steering_group_meeting_as_a_calendar() -> None:
     assert roles["Mette Andreassen"] == "CHAIR"  # "medformand, mødeleder"
     assert roles["Lars F. Nørgaard"] == "OPT-PARTICIPANT"
     assert roles["Brian Brøndum Møller"] == "REQ-PARTICIPANT"
-    assert "ORGANIZER" not in event  # the chair has no e-mail address in the minutes
+    assert str(event["ORGANIZER"]) == urn(f"{steering.id}/attendee/mette andreassen")
     description = str(event["DESCRIPTION"])
     assert "3. Regeringens udspil til en sundhedsreform (kl. 11.05-11.15)" in description
     assert "Gæster: Steffen Hansen (pkt. 4), Lars F. Nørgaard (pkt. 5)" in description

@@ -4,8 +4,9 @@ The event (``VEVENT``) carries the participants as ``ATTENDEE`` properties: the 
 ``ROLE=CHAIR``, guests for some items with ``ROLE=OPT-PARTICIPANT``, everyone else
 ``REQ-PARTICIPANT``; apologies are ``PARTSTAT=DECLINED``, present and virtual participants
 ``ACCEPTED`` and absent ones ``NEEDS-ACTION`` (they never answered). A participant without an
-e-mail address gets a stable ``urn:uuid:`` address instead of ``mailto:``. The description
-holds the agenda and who chairs, takes the minutes, sent apologies or joins as a guest.
+e-mail address gets a stable ``urn:uuid:`` address instead of ``mailto:``. The chair is also
+the ``ORGANIZER``. The description holds the agenda and who chairs, takes the minutes, sent
+apologies or joins as a guest.
 
 Each action item is a to-do (``VTODO``) with its due date, status, owner and
 ``RELATED-TO`` the meeting's event.
@@ -179,7 +180,7 @@ def _event(
     if description:
         event.add("description", description)
     chair = meeting.chair
-    if chair is not None and chair.person.email:
+    if chair is not None:  # RFC 5545 wants an organizer wherever there are attendees
         event.add(
             "organizer", attendee_address(meeting, chair), parameters={"CN": chair.person.name}
         )
