@@ -165,15 +165,38 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Run the main job exactly as the README shows it, on an installed package."""
+    """Run the main job exactly as the README shows it, on an installed package.
+
+    Builds the synthetic demo meeting and checks that every artefact is there; then the
+    smaller jobs (export, validate, plan with a calendar); then uninstalls each topic plugin
+    in turn and checks that only its topic goes.
+    """
     _install_built(session)
-    output = Path(session.create_tmp()).resolve() / "akutfunktioner.yaml"
+    tmp = Path(session.create_tmp()).resolve()
+    shutil.rmtree(tmp / "klyngemoede-demo", ignore_errors=True)
+    session.run("klyngepakke", "demo", str(tmp / "klyngemoede-demo"))
+    built = tmp / "klyngemoede-demo" / "materiale"
+    expected = [
+        "praesentation.pptx",
+        "klyngepakke.docx",
+        "drejebog.docx",
+        "brev-til-kommunen.docx",
+        "spoergeskema.docx",
+        "resultater.docx",
+        "drejebog.ics",
+        "moedemateriale.yaml",
+        "manifest.json",
+    ]
+    absent = [name for name in expected if not (built / name).is_file()]
+    if absent:
+        session.error(f"the demo did not write {', '.join(absent)}")
+    session.run("klyngepakke", "build", str(tmp / "klyngemoede-demo"))  # up to date
+    output = tmp / "akutfunktioner.yaml"
     session.run("klyngepakke", "topics")
     session.run(
         "klyngepakke", "export", "akutfunktioner", "--format", "yaml", "-o", str(output), "--force"
     )
     session.run("klyngepakke", "validate", str(output))
-    calendar = output.with_suffix(".ics")
     session.run(
         "klyngepakke",
         "plan",
@@ -181,15 +204,23 @@ def demo(session: nox.Session) -> None:
         "--meeting",
         "2030-03-11T16:00",
         "--ics",
-        str(calendar),
+        str(output.with_suffix(".ics")),
         "--deadline-events",
         "--force",
     )
+    session.run("klyngepakke", "show", "forebyggelse", silent=True)
+    session.run("klyngepakke", "plan", "forebyggelse", "--meeting", "2030-03-11T16:00", silent=True)
     # A topic is a plugin: uninstalling it removes the topic and nothing else.
-    session.run("python", "-m", "pip", "uninstall", "--yes", "klyngepakke-akutfunktioner")
-    topics = session.run("klyngepakke", "topics", "--json", silent=True)
-    if "akutfunktioner" in str(topics):
-        session.error("the akutfunktioner topic is still listed after uninstalling its plugin")
+    for plugin, topic, other in (
+        ("klyngepakke-forebyggelse", "forebyggelse", "akutfunktioner"),
+        ("klyngepakke-akutfunktioner", "akutfunktioner", None),
+    ):
+        session.run("python", "-m", "pip", "uninstall", "--yes", plugin)
+        topics = str(session.run("klyngepakke", "topics", "--json", silent=True))
+        if f'"{topic}"' in topics:
+            session.error(f"the {topic} topic is still listed after uninstalling {plugin}")
+        if other is not None and f'"{other}"' not in topics:
+            session.error(f"uninstalling {plugin} also removed the {other} topic")
     session.run("klyngepakke", "plugins")
     session.run("klyngepakke", "validate", str(output))
     session.run("klyngepakke", "plan", str(output), "--meeting", "2030-03-11T16:00")
@@ -197,9 +228,11 @@ def demo(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure start-up, survey aggregation and the metrics engine (30 million claims)."""
+    """Measure start-up, survey aggregation, the metrics engine, the deck and the build."""
     _install_built(session)
     session.install("pandas")  # the metrics benchmark's comparison
     session.run("python", "benchmarks/startup.py", *session.posargs)
     session.run("python", "benchmarks/survey_results.py")
     session.run("python", "benchmarks/metrics.py")
+    session.run("python", "benchmarks/deck.py")
+    session.run("python", "benchmarks/build.py")

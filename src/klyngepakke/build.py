@@ -32,6 +32,7 @@ since, are never replaced without ``force``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -429,22 +430,23 @@ def build_meeting(
     built: list[BuiltFile] = []
     skipped: list[str] = []
     failed: list[tuple[str, str]] = []
-    for name, file, write in _jobs(bundle, inputs, wanted, skipped):
+    jobs = list(_jobs(bundle, inputs, wanted, skipped))
+    writable = []
+    for name, file, write in jobs:
         target = output / file
         replace = force or (target.name in ours)
         if target.exists() and not replace:
-            failed.append(
-                (
-                    name,
-                    f"{target}: already exists and was not written by the last build; "
-                    "use --force to replace it",
-                )
+            reason = (
+                f"{target}: already exists and was not written by the last build; "
+                "use --force to replace it"
             )
-            continue
-        # Said before writing, so a build killed between the write and the next manifest
-        # still knows the file as its own.
-        owned = _owned(previous_files, built)
-        _write_manifest(output, owned, BuildReport(output), None, bundle, pending=target.name)
+            failed.append((name, reason))
+        else:
+            writable.append((name, target, write, replace))
+    # Said before writing anything, so a build killed half-way still knows its files.
+    pending = [target.name for _, target, _, _ in writable]
+    _write_manifest(output, previous_files, BuildReport(output), None, bundle, pending=pending)
+    for name, target, write, replace in writable:
         try:
             write(target, replace)
         except KlyngepakkeError as exc:
@@ -590,6 +592,7 @@ def _fingerprint(inputs: MeetingInputs, wanted: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
 def installed_versions() -> dict[str, str]:
     """The versions of klyngepakke and of every installed plugin distribution."""
     from importlib import metadata
@@ -640,12 +643,12 @@ def _write_manifest(
     fingerprint: str | None,
     bundle: MeetingBundle,
     *,
-    pending: str | None = None,
+    pending: Sequence[str] = (),
 ) -> None:
     """The manifest: the files the build owns, with checksums, and what this run found.
 
-    ``pending`` names the file being written now: if the build is killed before the next
-    manifest, the next build still knows that file as its own.
+    ``pending`` names the files about to be written: if the build is killed before the next
+    manifest, the next build still knows them as its own.
     """
     from klyngepakke.fileio import atomic_write_text
 
@@ -660,7 +663,7 @@ def _write_manifest(
             {"artefact": f.artefact, "file": f.path.name, "sha256": f.sha256, "bytes": f.size}
             for f in files
         ],
-        "pending": [pending] if pending is not None else [],
+        "pending": list(pending),
         "missing": list(report.missing),
         "skipped": list(report.skipped),
         "failed": [{"artefact": a, "error": e} for a, e in report.failed],
