@@ -168,6 +168,11 @@ def test_lists_are_sorted(make_plugin):
     plugins = [make_plugin("Zed", "zulu", exporter=False), make_plugin("Alf", "alfa")]
     with registered_plugins(*plugins):
         assert [t.id for t in klyngepakke.list_topics()] == ["alfa", "zulu"]
-        assert [e.name for e in klyngepakke.list_exporters()] == ["json", "myfmt", "yaml"]
+        assert [e.name for e in klyngepakke.list_exporters()] == [
+            "json",
+            "myfmt",
+            "oparl",
+            "yaml",
+        ]
         assert klyngepakke.list_questionnaire_platforms() == []
         assert klyngepakke.list_service_data_readers() == []

@@ -90,16 +90,16 @@ def test_exporters(plugin_env, capsys):
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == ["FORMAT", "SUFFIXES", "DESCRIPTION"]
-    assert [line.split()[0] for line in lines[1:]] == ["json", "myfmt", "yaml"]
+    assert [line.split()[0] for line in lines[1:]] == ["json", "myfmt", "oparl", "yaml"]
     assert lines[2].split() == ["myfmt", ".txt", "Plain-text", "summary"]
-    assert lines[3].split()[:3] == ["yaml", ".yaml", ".yml"]
+    assert lines[4].split()[:3] == ["yaml", ".yaml", ".yml"]
 
 
 def test_exporters_json(plugin_env, capsys):
     code, out, _ = run(["exporters", "--json"], capsys)
     assert code == 0
     data = json.loads(out)
-    assert [row["name"] for row in data] == ["json", "myfmt", "yaml"]
+    assert [row["name"] for row in data] == ["json", "myfmt", "oparl", "yaml"]
     assert data[1] == {
         "name": "myfmt",
         "suffixes": [".txt"],
@@ -108,7 +108,7 @@ def test_exporters_json(plugin_env, capsys):
         "description": "Plain-text summary",
         "plugin": "TopicPlugin",
     }
-    assert data[2]["suffixes"] == [".yaml", ".yml"]
+    assert data[3]["suffixes"] == [".yaml", ".yml"]
     assert "Meeting" in data[0]["accepts"]
 
 
@@ -133,6 +133,14 @@ def test_plugins(plugin_env, capsys):
             "in)",
             "register_exporters",
         ],
+        [
+            "klyngepakke._oparl_exporter",
+            klyngepakke.__version__,
+            "klyngepakke",
+            "(built",
+            "in)",
+            "register_exporters",
+        ],
         ["TopicPlugin", "-", "-", "register_exporters,", "register_topics"],
     ]
     assert "Broken plugins" not in out
@@ -151,7 +159,7 @@ def test_plugins_json(plugin_env, capsys):
         "hooks": ["register_exporters", "register_topics"],
         "builtin": False,
     }
-    assert [p["builtin"] for p in data["plugins"]] == [True, True, False]
+    assert [p["builtin"] for p in data["plugins"]] == [True, True, True, False]
 
 
 def test_no_command_is_a_usage_error(capsys):
@@ -533,7 +541,7 @@ def test_export_wrong_object_type(cluster, plugin_env, tmp_path, capsys):
 def test_export_unknown_format(plugin_env, tmp_path, capsys):
     code, _, err = run(["export", "mytopic", "-f", "pptx", "-o", str(tmp_path / "x.pptx")], capsys)
     assert code == 1
-    assert err == "klyngepakke: error: unknown exporter 'pptx'; known: 'json', 'myfmt', 'yaml'\n"
+    assert err == "klyngepakke: error: unknown exporter 'pptx'; known: 'json', 'myfmt', 'oparl', 'yaml'\n"
 
 
 def test_export_unknown_topic(plugin_env, tmp_path, capsys):

@@ -1060,11 +1060,6 @@ def test_cli_exports_with_format_oparl(tmp_path: Path, capsys: pytest.CaptureFix
     assert load_oparl(target) == example_meeting()
 
 
-@pytest.mark.xfail(
-    reason="needs the _choose_exporter change in cli.py: an exporter named like the suffix "
-    "wins when several fit",
-    strict=True,
-)
 def test_cli_still_writes_plain_json_for_a_json_suffix(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -43,7 +43,12 @@ def test_registered_plugin_is_visible_to_the_api(summary_plugin, tmp_path, expec
         package = klyngepakke.get_package("mytopic")
         assert package.title == "Pakken om mytopic"
         assert klyngepakke.get_topic("mytopic").title == "Emnet mytopic"
-        assert [e.name for e in klyngepakke.list_exporters()] == ["json", "myfmt", "yaml"]
+        assert [e.name for e in klyngepakke.list_exporters()] == [
+            "json",
+            "myfmt",
+            "oparl",
+            "yaml",
+        ]
         assert klyngepakke.get_exporter("myfmt").suffixes == (".txt",)
         written = klyngepakke.export(package, "myfmt", tmp_path / "x.txt")
     assert written == tmp_path / "x.txt"
@@ -233,11 +238,11 @@ def test_strict_mode_through_os_environ(installed, monkeypatch, capsys):
 @pytest.mark.parametrize(
     ("disable", "loaded", "broken", "exporters"),
     [
-        ("pptx", ["alpha", "beta"], [], ["json", "myfmt", "yaml"]),
-        ("alpha, pptx", ["beta"], [], ["json", "yaml"]),
-        ("alpha,beta,pptx", [], [], ["json", "yaml"]),
-        ("*", [], [], ["json", "yaml"]),
-        ("", ["alpha", "beta"], ["pptx"], ["json", "myfmt", "yaml"]),
+        ("pptx", ["alpha", "beta"], [], ["json", "myfmt", "oparl", "yaml"]),
+        ("alpha, pptx", ["beta"], [], ["json", "oparl", "yaml"]),
+        ("alpha,beta,pptx", [], [], ["json", "oparl", "yaml"]),
+        ("*", [], [], ["json", "oparl", "yaml"]),
+        ("", ["alpha", "beta"], ["pptx"], ["json", "myfmt", "oparl", "yaml"]),
     ],
 )
 def test_disable_env_var(installed, disable, loaded, broken, exporters):
@@ -410,7 +415,7 @@ def test_plugin_registering_something_invalid_is_broken(plugin, message, summary
     registry = registry_with(("bad", plugin), ("good", summary_plugin))
     assert registry.broken == [BrokenPlugin("bad", None, None, message)]
     assert sorted(registry.topics()) == ["mytopic"]
-    assert sorted(registry.exporters()) == ["json", "myfmt", "yaml"]
+    assert sorted(registry.exporters()) == ["json", "myfmt", "oparl", "yaml"]
 
 
 def test_invalid_registration_raises_in_strict_mode():
@@ -635,7 +640,11 @@ def test_duplicate_exporter_name_from_two_plugins(make_plugin, capsys):
             klyngepakke.get_exporter("myfmt")
         assert main(["exporters"]) == 0
         captured = capsys.readouterr()
-        assert [line.split()[0] for line in captured.out.splitlines()[1:]] == ["json", "yaml"]
+        assert [line.split()[0] for line in captured.out.splitlines()[1:]] == [
+            "json",
+            "oparl",
+            "yaml",
+        ]
         assert "warning: exporter 'myfmt' is registered by " in captured.err
         assert {"A", "B"} <= set(captured.err.split())
 
@@ -673,7 +682,7 @@ def test_unregister_removes_what_the_plugin_registered(summary_plugin, make_plug
     assert [p.name for p in registry.plugins] == [*BUILTINS, "good"]
     registry.unregister("good")
     assert registry.topics() == {}
-    assert sorted(registry.exporters()) == ["json", "yaml"]
+    assert sorted(registry.exporters()) == ["json", "oparl", "yaml"]
     # A name can be reused once its plugin is gone.
     registry.register(summary_plugin, name="good")
     assert sorted(registry.topics()) == ["mytopic"]
@@ -691,7 +700,7 @@ def test_unknown_names_raise_listing_known_names(summary_plugin):
         assert raised.value.known == ("mytopic",)
         assert isinstance(raised.value, LookupError)
         with pytest.raises(
-            UnknownNameError, match="unknown exporter 'pptx'; known: 'json', 'myfmt', 'yaml'"
+            UnknownNameError, match="unknown exporter 'pptx'; known: 'json', 'myfmt', 'oparl', 'yaml'"
         ):
             klyngepakke.get_exporter("pptx")
         with pytest.raises(

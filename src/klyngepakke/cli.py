@@ -1020,9 +1020,13 @@ def _choose_exporter(name: str | None, output: Path | None, obj: Any) -> Exporte
         r.item for _, r in sorted(registry.exporters().items()) if isinstance(obj, r.item.accepts)
     ]
     if output is not None:
-        by_suffix = [e for e in fitting if output.suffix.lower() in e.suffixes]
-        if len(by_suffix) == 1:
-            return by_suffix[0]
+        suffix = output.suffix.lower()
+        by_suffix = [e for e in fitting if suffix in e.suffixes]
+        # Several exporters may write a suffix (json and oparl both write .json): the one
+        # named like the suffix is the plain choice; the others need --format.
+        named = [e for e in by_suffix if e.name == suffix.lstrip(".")]
+        if len(by_suffix) == 1 or len(named) == 1:
+            return (named or by_suffix)[0]
     chosen = _ask_or_fail(
         "give --format NAME (see 'klyngepakke exporters')",
         lambda: prompter.select(

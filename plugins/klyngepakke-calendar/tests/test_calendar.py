@@ -21,6 +21,7 @@ from klyngepakke.model import (
     AgendaItem,
     AgendaItemKind,
     ClusterPackage,
+    Meeting,
     Phase,
     RelativeDeadline,
     Role,
@@ -165,9 +166,9 @@ def test_exporter_is_registered(calendar_plugin: PluginRegistry) -> None:
     found = calendar_plugin.exporters()["ics"]
     assert found.plugin == "klyngepakke_calendar"
     exporter = found.item
-    assert exporter.accepts == (RunbookPlan,)
+    assert exporter.accepts == (RunbookPlan, Meeting)
     assert exporter.suffixes == (".ics",)
-    assert set(exporter.options) == {"deadline_events"}
+    assert set(exporter.options) == {"deadline_events", "previous", "sequence"}
     assert exporter.description
 
 
