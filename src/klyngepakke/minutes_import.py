@@ -112,6 +112,7 @@ class _Line:
     emphasis: bool = False
     links: tuple[tuple[str, str], ...] = ()
     page_start: bool = False
+    cells: tuple[str, ...] = ()  # columns of a table laid out with spaces (pdftotext -layout)
 
     @property
     def blank(self) -> bool:
@@ -119,6 +120,7 @@ class _Line:
 
 
 _WHITESPACE = re.compile(r"\s+")
+_COLUMN_GAP = re.compile(r"\s{3,}")
 _LAYOUT_PAGE_NUMBER = re.compile(r"\s{3,}\d{1,3}\s*$")
 _DOT_LEADER = re.compile(r"\s*(?:\.\s?){4,}\s*\d{1,3}\s*$|\s*…+\s*\d{1,3}\s*$")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\ufeff"), None)
@@ -134,6 +136,9 @@ def _clean(text: str) -> str:
     if text.endswith("\u00ad"):
         text = text[:-1] + "-"
     text = text.translate(_INVISIBLE)
+    if "**" in text or text.lstrip().startswith("#"):
+        # Text exported from Markdown: headings' "#" and bold "**" are markup.
+        text = re.sub(r"^\s*#{1,6}\s+", "", text.replace("**", ""))
     if "..." in text or ". . ." in text or "…" in text:
         text = _DOT_LEADER.sub("", text)
     elif "   " in text:
@@ -142,10 +147,13 @@ def _clean(text: str) -> str:
 
 
 def _text_lines(text: str) -> list[_Line]:
+    """A text's lines; a form feed marks a page's first line, wide gaps a table's columns."""
     lines: list[_Line] = []
     for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         page_start = "\f" in raw
-        lines.append(_Line(number, _clean(raw.replace("\f", " ")), page_start=page_start))
+        raw = raw.replace("\f", " ").replace("\t", "   ").strip()
+        cells = tuple(_clean(cell) for cell in _COLUMN_GAP.split(raw)) if "   " in raw else ()
+        lines.append(_Line(number, _clean(raw), page_start=page_start, cells=cells))
     return lines
 
 
@@ -567,9 +575,12 @@ def _bold(run: ET.Element) -> bool:
 
 _PUNKT_HEADING = re.compile(
     r"(?:Punkt|PUNKT|Pkt\.|PKT\.|Dagsordenspunkt|Ad(?:\s+pkt\.)?)\s*(?P<number>\d{1,3})"
-    r"(?:\s*[:.)–-]\s*|\s*$)(?P<rest>.*)"
+    r"(?:\s*[:.)–-]\s*|\s+(?=[A-ZÆØÅ])|\s*$)(?P<rest>.*)"
 )
-_NUMBERED_HEADING = re.compile(r"(?P<number>\d{1,2})(?P<delimiter>[.)])\s+(?P<rest>\S.*)")
+_NUMBERED_HEADING = re.compile(
+    r"(?P<times>(?:kl\.?\s*)?\d{1,2}[.:]\d{2}\s*(?:[-–—]|til)\s*\d{1,2}[.:]\d{2}\s+)?"
+    r"(?P<number>\d{1,2})(?P<delimiter>[.)])\s+(?P<rest>\S.*)"
+)
 _DECISION_FOR = re.compile(
     r"(?:Beslutning|Referat|Konklusion)(?:\s+(?:for|af|til|under|vedr\.?|på))?\s+"
     r"(?:punkt|pkt\.?|dagsordenspunkt)\s*(?P<number>\d{1,3})\s*[:.)–-]?\s*(?P<rest>.*)",
@@ -620,7 +631,7 @@ _TIME = r"(?P<{0}h>\d{{1,2}})(?:[.:](?P<{0}m>\d{{2}}))?"
 _SLOT = re.compile(
     r"(?:\(\s*)?(?P<kl>kl\.?\s*)?"
     + _TIME.format("a")
-    + r"\s*[-–—]\s*(?:kl\.?\s*)?"
+    + r"\s*(?:[-–—]|til)\s*(?:kl\.?\s*)?"
     + _TIME.format("b")
     + r"\s*\)?"
 )
@@ -665,7 +676,7 @@ _TITLE_PREFIX = re.compile(
 _Mode = Literal["member", "guest", "apologies", "absent", "virtual", "role"]
 _SECTION_PATTERNS: tuple[tuple[str, _Mode], ...] = (
     (
-        r"medlemmer|deltagere|mødedeltagere|til ?stede|tilstedeværende|fremmødte|"
+        r"medlemmer|deltagere|mødedeltagere|til ?stede|tilstedeværende|fremmødte|fremmøde|"
         r"deltagende|deltog|deltagerliste|deltagere og afbud",
         "member",
     ),
@@ -711,6 +722,19 @@ _ORG_STEM = re.compile(
     r"forvaltning|direktion|akutfunktion|medcom|kiap|dsam",
     re.I,
 )
+_EMAIL = re.compile(r"<?\b([\w.+-]+@[\w-]+(?:\.[\w-]+)+)\b>?")
+_ATTENDANCE_WORDS = {
+    "til stede": Attendance.PRESENT,
+    "deltog": Attendance.PRESENT,
+    "afbud": Attendance.APOLOGIES,
+    "meldt afbud": Attendance.APOLOGIES,
+    "fraværende": Attendance.ABSENT,
+    "ikke mødt": Attendance.ABSENT,
+    "virtuel": Attendance.VIRTUAL,
+    "virtuelt": Attendance.VIRTUAL,
+    "deltog virtuelt": Attendance.VIRTUAL,
+    "online": Attendance.VIRTUAL,
+}
 _PARTICLES = {"de", "la", "le", "van", "von", "der", "den", "af", "da", "di", "du", "el", "al"}
 _TRAILING_PREPOSITION = re.compile(r"\s+(?:for|i|ved|hos|på|fra|af|til|med)$", re.I)
 _FALLBACK_MEMBERS = "Øvrige deltagere"
@@ -947,22 +971,23 @@ _INLINE_FIELD = re.compile(r"[A-ZÆØÅ][\w ]{2,24}:\s+\S")
 def _intended_break(current: _Entry, previous: _Line | None, line: _Line, width: int) -> bool:
     """A line that ends although the next line's first word would have fitted on it.
 
-    In wrapped text a line ends only when the next word does not fit. A paragraph line
-    followed by a line that starts with a capital or a digit, with room left for that line's
-    first word, ended on purpose: a heading, or the end of a paragraph without a blank line
-    after it. A bullet's short first line (``• Afrunding af projektet``) ends on purpose only
-    when a full-width line follows (the paragraph under it), not a wrapped rest of the bullet.
+    In wrapped text a line ends only when the next word does not fit. A paragraph's line
+    followed by one that starts with a capital or a digit, with room left for that line's
+    first word, ended on purpose: a heading, or a paragraph's end without a blank line after
+    it. A bullet's or numbered entry's wrapped lines often start with a capital (a name), so
+    there the line must also end a sentence, or be followed by a full-width line (the
+    paragraph under a bullet that is a heading, as in ``• Afrunding af projektet``).
     """
-    if previous is None or current.kind == "number" or not line.text[:1].isalnum():
+    if previous is None or not line.text[:1].isalnum():
         return False
     if _INLINE_FIELD.match(line.text):
         return True
     if line.text[:1].islower():
         return False
-    if current.kind == "bullet" and len(line.text) < 0.75 * width:
-        return False
-    first_word = line.text.split()[0]
-    return len(previous.text) + 1 + len(first_word) <= 0.92 * width
+    fits = len(previous.text) + 1 + len(line.text.split()[0]) <= 0.92 * width
+    if current.kind == "para":
+        return fits
+    return fits and (_ends_sentence(previous.text) or len(line.text) >= 0.75 * width)
 
 
 def _render(entries: Iterable[_Entry]) -> str:
@@ -1072,38 +1097,51 @@ class _ItemHeading:
 
 
 def _parse_heading(text: str, number: int) -> _ItemHeading:
-    """Title, clock times, presenter (``v. Navn``) and purpose of an item heading."""
+    """Title, clock times, presenter (``v. Navn``) and purpose of an item heading.
+
+    The times close the heading (``Budget (kl. 11.05-11.15) v. Ida Holm``) or open it, as in
+    a programme (``16.00-16.15 Velkomst``).
+    """
     presenter = ""
     times = _find_times(text, at_end=True)
-    times_text = ""
     if times is not None:
-        after = text[times.match.end() :].strip()
         title = text[: times.match.start()]
-        times_text = times.match.group(0).strip()
-        found = _PRESENTER.match(" " + after) if after else None
-        if found:
-            presenter = found.group("who").strip()
+        found = _PRESENTER.match(" " + text[times.match.end() :].strip())
+        presenter = found.group("who") if found else ""
     else:
-        title = text
+        times = _leading_times(text)
+        title = text[times.match.end() :] if times is not None else text
         found = _PRESENTER.search(title)
         if found and len(found.group("who").split()) <= 6:
-            presenter = found.group("who").strip()
-            title = title[: found.start()]
+            presenter, title = found.group("who"), title[: found.start()]
     title = re.sub(r"[\s(,:–-]+$", "", title.strip()).strip()
     purpose = None
     suffix = _PURPOSE_SUFFIX.search(title)
     if suffix and suffix.start() > 0:
         purpose = _PURPOSES[suffix.group(1).casefold()]
         title = title[: suffix.start()].rstrip(" -–,:(")
-    presenter = presenter.rstrip(" .)")
     return _ItemHeading(
         title or f"Punkt {number}",
         times.start if times else None,
         times.end if times else None,
-        presenter,
+        presenter.strip().rstrip(" .)"),
         purpose,
-        times_text,
+        times.match.group(0).strip() if times else "",
     )
+
+
+def _leading_times(text: str) -> _Times | None:
+    """``16.00-16.15 Velkomst``: a range with minutes that opens a heading."""
+    found = _SLOT.match(text)
+    if found is None or found.group("am") is None or found.group("bm") is None:
+        return None
+    start, end = (
+        _clock(found.group("ah"), found.group("am")),
+        _clock(found.group("bh"), found.group("bm")),
+    )
+    if start is None or end is None or not text[found.end() :].strip():
+        return None
+    return _Times(start, end, found)
 
 
 _DANGLING_WORD = re.compile(
@@ -1194,6 +1232,8 @@ class _Parser:
         if found is None:
             return None
         rest = found.group("rest").strip()
+        if "times" in found.groupdict() and found.group("times"):
+            rest = f"{found.group('times')}{rest}"  # a programme's time column before the number
         end = index + 1
         if not self.lines[index].own_paragraph:
             end = self._heading_extent(index, rest)
@@ -1431,18 +1471,21 @@ class _PersonText:
     role: str = ""
     attendance: Attendance = Attendance.PRESENT
     guest_items: tuple[str, ...] = ()
+    email: str = ""
     delegation: str = ""
     guest: bool = False
+    listed: bool = False  # in a list of who attends, not only named as absent or by role
 
 
-def _split_outside_brackets(text: str, separator: str = ",") -> list[str]:
+def _split_outside_brackets(text: str) -> list[str]:
+    """Parts between commas and semicolons that are not inside brackets."""
     parts: list[str] = []
     depth = 0
     current = ""
     for char in text:
         depth += char == "("
         depth -= char == ")" and depth > 0
-        if char == separator and depth == 0:
+        if char in ",;" and depth == 0:
             parts.append(current.strip())
             current = ""
         else:
@@ -1481,12 +1524,15 @@ def _brackets(text: str) -> tuple[str, list[str]]:
 
 def _person(text: str) -> _PersonText:
     """``Navn, titel, Organisation (rolle) (pkt. 4 – virtuel deltagelse)`` as its parts."""
+    email = _EMAIL.search(text)
+    if email is not None:
+        text = (text[: email.start()] + text[email.end() :]).replace("()", "")
     body, groups = _brackets(text)
     bare = _GUEST_ITEMS.search(body)
     if bare and bare.start() > 0:
         groups.append(body[bare.start() :].strip(" ()"))
         body = body[: bare.start()].strip()
-    person = _PersonText(name="")
+    person = _PersonText(name="", email=email.group(1) if email else "")
     notes: list[str] = []
     roles: list[str] = []
     for group in groups:
@@ -1500,24 +1546,26 @@ def _person(text: str) -> _PersonText:
                 notes.append(f"({extra})")
         elif _ROLE_WORDS.search(group):
             roles.append(group)
+        elif group.casefold() in _ATTENDANCE_WORDS:
+            person.attendance = _ATTENDANCE_WORDS[group.casefold()]
         elif _VIRTUAL_WORDS.search(group) and len(group.split()) <= 3:
-            person.attendance = Attendance.VIRTUAL  # "(virtuel)", "(deltog via Teams)"
-        elif group.casefold() in ("afbud", "meldt afbud"):
-            person.attendance = Attendance.APOLOGIES
-        elif group.casefold() in ("fraværende", "ikke mødt"):
-            person.attendance = Attendance.ABSENT
+            person.attendance = Attendance.VIRTUAL  # "(deltog via Teams)"
         else:
             notes.append(f"({group})")
     parts = _split_outside_brackets(body)
     if len(parts) == 1 and re.search(r"\s[-–]\s", body):
         parts = [part.strip() for part in re.split(r"\s+[-–]\s+", body, maxsplit=1)]
     person.name = parts[0] if parts else ""
-    details = parts[1:]
+    details: list[str] = []
+    for part in parts[1:]:
+        if _ROLE_WORDS.fullmatch(part):
+            roles.append(part)
+        elif part.casefold() in _ATTENDANCE_WORDS:  # a table's attendance column
+            person.attendance = _ATTENDANCE_WORDS[part.casefold()]
+        else:
+            details.append(part)
     titles: list[str] = []
     for position, part in enumerate(details):
-        if _ROLE_WORDS.fullmatch(part.strip()):
-            roles.append(part)
-            continue
         if part[:1].isupper() and _org_like(part):
             person.organisation = ", ".join(details[position:])
             break
@@ -1584,6 +1632,7 @@ class _Roster:
     unit: Literal["line", "paragraph"]
     people: list[_PersonText] = attrs.Factory(list)
     headed: list[str] = attrs.Factory(list)
+    heading_lines: dict[str, _Line] = attrs.Factory(dict)
     unplaced: list[Unplaced] = attrs.Factory(list)
 
     def read(self, lines: Sequence[_Line]) -> None:
@@ -1602,6 +1651,14 @@ class _Roster:
             if line.blank:
                 block_start = True
                 continue
+            bullet = _BULLET.fullmatch(text)
+            text = bullet.group("text") if bullet is not None else text
+            cells = [cell for cell in line.cells if cell]
+            if len(cells) > 1 and not _section_header(cells[0]):
+                # A table laid out with spaces: its columns as "Navn, titel, organisation".
+                if all(_COLUMN_NAME.fullmatch(cell.rstrip(":")) for cell in cells):
+                    continue  # the header row
+                text = ", ".join(cells)
             header = _section_header(text)
             if header is not None:
                 mode, inline = header
@@ -1613,12 +1670,17 @@ class _Roster:
                 continue
             following = next((f for f in filled[position + 1 :] if not f.blank), None)
             next_in_block = position + 1 < len(filled) and not filled[position + 1].blank
-            if mode in ("member", "guest", "virtual") and _is_organisation_heading(
-                line, block_start, next_in_block, following
+            if (
+                mode in ("member", "guest", "virtual")
+                and bullet is None
+                and _is_organisation_heading(
+                    text, line.emphasis, block_start, next_in_block, following
+                )
             ):
                 organisation = _organisation_name(text.rstrip(":"))
                 if organisation not in self.headed:
                     self.headed.append(organisation)
+                    self.heading_lines[organisation] = line
                 block_start = False
                 continue
             inline_org = re.fullmatch(r"([^:,()]{2,60}):\s*(.+)", text)
@@ -1632,6 +1694,15 @@ class _Roster:
             else:
                 self._list(text, line, mode, role)
             block_start = False
+
+    def empty_headings(self) -> list[Unplaced]:
+        """Organisation headings nobody was listed under: kept as unplaced text."""
+        used = {person.delegation for person in self.people}
+        return [
+            Unplaced(Location(self.unit, line.number), line.text, "an organisation with nobody")
+            for name, line in self.heading_lines.items()
+            if name not in used
+        ]
 
     def _list(self, text: str, line: _Line, mode: _Mode, role: str, organisation: str = "") -> None:
         for person in _people_list(text):
@@ -1653,15 +1724,24 @@ class _Roster:
             person.attendance = _ATTENDANCE_MODES[mode]
         elif mode == "role" and role:
             person.role = ", ".join(filter(None, [role, person.role]))
+        listing = mode in ("member", "guest", "virtual")
         known = self.find(person.name)
-        if known is not None:
+        if known is not None and (known.listed or not listing):
             if mode in _ATTENDANCE_MODES:
                 known.attendance = person.attendance
             if person.role and person.role not in known.role:
                 known.role = ", ".join(filter(None, [known.role, person.role]))
             known.title = known.title or person.title
             known.organisation = known.organisation or person.organisation
+            known.email = known.email or person.email
             return
+        if known is not None:
+            # Named earlier only as referent or absent: the list places them.
+            self.people.remove(known)
+            if known.attendance is not Attendance.PRESENT:
+                person.attendance = known.attendance
+            person.role = ", ".join(filter(None, [known.role, person.role]))
+        person.listed = listing
         person.guest = mode == "guest"
         person.delegation = organisation or (person.organisation if person.guest else "")
         self.people.append(person)
@@ -1714,17 +1794,18 @@ _ATTENDANCE_MODES: dict[str, Attendance] = {
 
 
 def _is_organisation_heading(
-    line: _Line, block_start: bool, next_in_block: bool, following: _Line | None
+    text: str, emphasis: bool, block_start: bool, next_in_block: bool, following: _Line | None
 ) -> bool:
     """An organisation heading over a list of people, not a person without a title."""
-    text = line.text.rstrip(":")
-    if "," in text or "(" in text or len(text) > 70 or not text[:1].isupper():
+    colon = text.endswith(":")
+    text = text.rstrip(":")
+    if any(c in text for c in ",(:") or len(text) > 70 or not text[:1].isupper():
         return False
     if following is None or _section_header(following.text) is not None:
         return False
-    if _org_like(text) and not _name_like(text):
+    if _org_like(text):
         return True
-    if line.emphasis or line.text.endswith(":"):
+    if emphasis or colon:
         return True
     return block_start and next_in_block and len(text.split()) == 1
 
@@ -1845,6 +1926,7 @@ class _Builder:
                         "participant list; added without an organisation"
                     )
         self.unplaced.extend(roster.unplaced)
+        self.unplaced.extend(roster.empty_headings())
         items = self._timed(items)
         numbers = {item.number for item in items}
         day, times_start, times_end = self._when(header, start, end, items)
@@ -1946,7 +2028,7 @@ class _Builder:
             header.end = header.end or times.end
             rest = rest.replace(times.match.group(0), " ")
         rest = re.sub(r"\b(?:kl|klokken)\.?(?=\s|$)", " ", rest, flags=re.I)
-        rest = _WHITESPACE.sub(" ", rest).strip(" ,.-–:")
+        rest = re.sub(r"\s*,(?:\s*,)+", ",", _WHITESPACE.sub(" ", rest)).strip(" ,.-–:")
         if name in ("møde", "mødeforum", "forum", "udvalg") and rest:
             header.title = header.title or rest
             return
@@ -1976,12 +2058,13 @@ class _Builder:
         if not draft.labelled_case and description and not case:
             case, description = description, ""
         parsed = draft.parsed
+        overview = self.parser.overview.get(draft.number, parsed)
         return AgendaItem(
             title=parsed.title,
             kind=AgendaItemKind.BREAK if _is_break(parsed.title) else AgendaItemKind.OTHER,
             number=str(draft.number),
-            presenter=parsed.presenter or draft.presenter_field,
-            purpose=parsed.purpose or draft.purpose_line,
+            presenter=parsed.presenter or draft.presenter_field or overview.presenter,
+            purpose=parsed.purpose or draft.purpose_line or overview.purpose,
             slot=None,
             description=description,
             recommendations=_recommendations(parts.get("recommendations", []), words),
@@ -2112,7 +2195,7 @@ class _Builder:
             organisation = person.organisation or (names[key] if named else "")
             groups.setdefault(key, []).append(
                 Participant(
-                    Person(person.name, person.title, organisation),
+                    Person(person.name, person.title, organisation, person.email),
                     attendance=person.attendance,
                     role=person.role,
                     guest_items=tuple(n for n in person.guest_items if n in numbers),
