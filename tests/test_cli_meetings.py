@@ -728,6 +728,17 @@ def test_import_minutes_without_items_writes_nothing(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["noter.txt"]
 
 
+def test_import_minutes_without_a_date(tmp_path, capsys):
+    pytest.importorskip("klyngepakke.minutes_import")
+    source = tmp_path / "klu.txt"
+    source.write_text(MINUTES, encoding="utf-8")
+    assert run("meeting", "import", source) == 1
+    err = capsys.readouterr().err
+    assert "the minutes give no meeting date" in err
+    assert "--date DATE" in err
+    assert not (tmp_path / "klu.yaml").exists()
+
+
 def test_import_an_oparl_file(tmp_path, capsys):
     oparl = pytest.importorskip("klyngepakke.oparl")
     path = new_meeting(tmp_path)

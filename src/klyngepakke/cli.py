@@ -2433,16 +2433,20 @@ def _cmd_meeting_import(args: argparse.Namespace, out: TextIO) -> int:
             )
         unplaced: Sequence[object] = ()
     else:
-        from klyngepakke.minutes_import import import_minutes
+        from klyngepakke.minutes_import import MinutesImportError, import_minutes
 
-        result = import_minutes(
-            source,
-            title=args.title,
-            start=day,
-            place=args.place,
-            kind=kind,
-            meeting_id=args.meeting_id,
-        )
+        try:
+            result = import_minutes(
+                source,
+                title=args.title,
+                start=day,
+                place=args.place,
+                kind=kind,
+                meeting_id=args.meeting_id,
+            )
+        except MinutesImportError as exc:
+            # The library names its argument; on the command line it is an option.
+            raise MinutesImportError(str(exc).replace("(start=...)", "with --date DATE")) from None
         meeting, unplaced = result.meeting, result.unplaced
         warnings.extend(result.warnings)
     written = dump(meeting, output, force=args.force)
