@@ -1081,6 +1081,8 @@ def _show_package(package: ClusterPackage, out: TextIO) -> None:
     _show_text(package.purpose, out)
     for section in package.background:
         _show_section(section, out)
+    if package.recommendations:
+        _show_recommendations(package, out)
     if package.materials:
         out.write("\nMateriale og support fra KiAP\n")
         for material in package.materials:
@@ -1145,6 +1147,32 @@ def _show_package(package: ClusterPackage, out: TextIO) -> None:
             out.write(f"  {person.name}" + (f": {details}" if details else "") + "\n")
 
 
+def _show_recommendations(package: ClusterPackage, out: TextIO) -> None:
+    from klyngepakke.model import group_recommendations
+
+    recommendations = package.recommendations
+    out.write(f"\nAnbefalinger ({len(recommendations)})\n")
+    references = {r.reference for r in recommendations}
+    shared = references.pop() if len(references) == 1 else None
+    if shared is not None:
+        reference = package.references[shared - 1]
+        origin = f", {reference.source}" if reference.source else ""
+        _show_text(f"Kilde: {reference.title}{origin} ({shared})", out)
+    for group, members in group_recommendations(recommendations):
+        indent = "    " if group else "  "
+        if group:
+            out.write(f"  {group}\n")
+        for recommendation in members:
+            number = recommendation.reference
+            cited = f" ({number})" if number is not None and shared is None else ""
+            _show_text(
+                f"{recommendation.text}{cited} [{recommendation.responsible_label}]",
+                out,
+                indent=indent + "  ",
+                first=indent + "□ ",
+            )
+
+
 def _show_section(section: TextSection, out: TextIO) -> None:
     out.write(f"\n{section.heading}\n")
     for index, block in enumerate(section.blocks()):
@@ -1176,6 +1204,9 @@ def _show_agenda(agenda: Agenda, out: TextIO, heading: str = "Dagsorden") -> Non
         who = f" [{item.presenter}]" if item.presenter else ""
         line = f"{'  ' * depth}{label}{item.title}{who}".ljust(60) + f" {when}"
         out.write(line.rstrip() + "\n")
+        for text in (item.description, item.case_presentation):
+            if text.strip():
+                _show_text(text, out, indent="  " * (depth + 1))
         for point in item.points:
             out.write(f"{'  ' * (depth + 1)}- {point}\n")
         for child in item.items:

@@ -48,6 +48,12 @@ from klyngepakke.model._questionnaire import (
     ResponseSet,
     Section,
 )
+from klyngepakke.model._recommendation import (
+    ALL_RECOMMENDATIONS,
+    Recommendation,
+    group_recommendations,
+    roles_label,
+)
 from klyngepakke.model._runbook import Phase, RelativeDeadline, Role, Runbook, Task, TimeUnit
 from klyngepakke.model._service import (
     BillingLimit,
@@ -59,6 +65,7 @@ from klyngepakke.model._service import (
 )
 
 __all__ = [
+    "ALL_RECOMMENDATIONS",
     "ActionItem",
     "ActionStatus",
     "Agenda",
@@ -98,6 +105,7 @@ __all__ = [
     "Question",
     "QuestionKind",
     "Questionnaire",
+    "Recommendation",
     "Reference",
     "Region",
     "RelativeDeadline",
@@ -112,4 +120,6 @@ __all__ = [
     "TextSection",
     "TimeSlot",
     "TimeUnit",
+    "group_recommendations",
+    "roles_label",
 ]

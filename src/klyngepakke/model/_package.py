@@ -17,7 +17,8 @@ from klyngepakke.model._base import (
 )
 from klyngepakke.model._people import Person
 from klyngepakke.model._questionnaire import Questionnaire
-from klyngepakke.model._runbook import Runbook
+from klyngepakke.model._recommendation import ALL_RECOMMENDATIONS, Recommendation
+from klyngepakke.model._runbook import Role, Runbook
 from klyngepakke.model._service import MetricDefinition, ServiceCode
 
 
@@ -129,6 +130,8 @@ class ClusterPackage(Checked):
     The programme's ``minutes`` is the meeting length; its items must add up to it.
     ``municipality_information`` is written for the municipality (the invitation and fact
     sheet); ``follow_up`` is the advice on following up after the meeting.
+    ``recommendations`` are the package's recommendations by actor (*anbefalinger*); a
+    programme item shows them by naming ``recommendations`` or one of their groups in ``shows``.
     """
 
     topic: str
@@ -150,6 +153,7 @@ class ClusterPackage(Checked):
     questionnaire: Questionnaire | None = None
     service_codes: tuple[ServiceCode, ...] = ()
     metrics: tuple[MetricDefinition, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
 
     @property
     def meeting_minutes(self) -> int:
@@ -163,6 +167,20 @@ class ClusterPackage(Checked):
             if service.code == code:
                 return service
         raise KeyError(code)
+
+    def recommendations_for(self, role: Role) -> tuple[Recommendation, ...]:
+        """The recommendations ``role`` is responsible for, alone or with others, in order."""
+        return tuple(r for r in self.recommendations if r.is_for(role))
+
+    def shown_recommendations(self, name: str) -> tuple[Recommendation, ...]:
+        """The recommendations an item's ``shows`` entry ``name`` presents.
+
+        ``recommendations`` presents them all, a group's heading that group's; any other name
+        (a questionnaire section, a metric) presents none.
+        """
+        if name == ALL_RECOMMENDATIONS:
+            return self.recommendations
+        return tuple(r for r in self.recommendations if r.group and r.group == name)
 
     def _check(self) -> Iterator[Problem]:
         yield from code_problems(self.topic, "topic")
@@ -188,22 +206,56 @@ class ClusterPackage(Checked):
                         ("metrics", m, "service_codes", c),
                         f"{code!r} is not one of the package's service codes {sorted(known)}",
                     )
+        yield from self._recommendation_problems()
         yield from self._shown_problems()
 
+    def _recommendation_problems(self) -> Iterator[Problem]:
+        """Ids are unique, references exist, and a group's name is not a section or metric."""
+        yield from unique_problems(
+            ((("recommendations", i, "id"), r.id) for i, r in enumerate(self.recommendations)),
+            "recommendation id",
+        )
+        taken = {metric.id for metric in self.metrics} | {ALL_RECOMMENDATIONS}
+        if self.questionnaire is not None:
+            taken.update(section.code for section in self.questionnaire.sections)
+        for i, recommendation in enumerate(self.recommendations):
+            number = recommendation.reference
+            if number is not None and not 1 <= number <= len(self.references):
+                yield Problem(
+                    ("recommendations", i, "reference"),
+                    f"{number} is not one of the package's references "
+                    f"(it has {len(self.references)})",
+                )
+            if recommendation.group in taken:
+                taken.discard(recommendation.group)  # report a clash once, where it starts
+                yield Problem(
+                    ("recommendations", i, "group"),
+                    f"{recommendation.group!r} is also a questionnaire section, a metric or "
+                    "the name of all recommendations, so 'shows' could not tell them apart",
+                )
+
     def _shown_problems(self) -> Iterator[Problem]:
-        """Every result a programme item shows is a questionnaire section or a metric."""
+        """Every result a programme item shows is a section, a metric or recommendations."""
         shown = {metric.id for metric in self.metrics}
         if self.questionnaire is not None:
             shown.update(section.code for section in self.questionnaire.sections)
+        if self.recommendations:
+            shown.add(ALL_RECOMMENDATIONS)
+            shown.update(r.group for r in self.recommendations if r.group)
 
         def check(items: tuple[AgendaItem, ...], path: tuple[PathPart, ...]) -> Iterator[Problem]:
             for i, item in enumerate(items):
                 for s, name in enumerate(item.shows):
-                    if name not in shown:
+                    if name == ALL_RECOMMENDATIONS and not self.recommendations:
                         yield Problem(
                             (*path, i, "shows", s),
-                            f"{name!r} is neither a questionnaire section nor a metric of the "
-                            f"package {sorted(shown)}",
+                            f"{name!r}: the package has no recommendations to show",
+                        )
+                    elif name not in shown:
+                        yield Problem(
+                            (*path, i, "shows", s),
+                            f"{name!r} is not a questionnaire section, a metric or a group of "
+                            f"recommendations of the package {sorted(shown)}",
                         )
                 yield from check(item.items, (*path, i, "items"))
 
