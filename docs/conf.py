@@ -68,7 +68,7 @@ autodoc_typehints_format = "short"
 nitpick_ignore_regex = [
     ("py:class", r"(?:datetime|pathlib|decimal|collections|collections\.abc)\.\w+"),
     ("py:(?:class|func|meth|obj|data|exc)", r"(?:attrs|cattrs|pluggy|yaml)\.[\w.]+"),
-    ("py:class", r"klyngepakke\.(?:conversion|plugins)\.T"),
+    ("py:class", r"klyngepakke\.(?:conversion|plugins|meetings)\.T"),
     # Signatures whose annotations name types imported only for type checking (prompt_toolkit's
     # Input and Output in klyngepakke.answering) stay unevaluated text, so their names are bare.
     ("py:class", r"Path|Input|Output"),

@@ -361,3 +361,90 @@ def _assert_complete(path: Path) -> None:
         load(path)
     elif path.suffix == ".ics":
         assert path.read_text(encoding="utf-8").rstrip().endswith("END:VCALENDAR")
+
+
+# -- init ------------------------------------------------------------------------------------
+
+
+def test_init_makes_a_folder_that_builds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "moede"
+    code, out, _ = run(
+        [
+            "init",
+            str(folder),
+            "--topic",
+            "akutfunktioner",
+            "--cluster",
+            "Klynge Nord",
+            "--municipality",
+            "Nordby Kommune",
+            "--date",
+            "2030-05-16",
+            "--participant",
+            "Anne Holm; Praktiserende læge; Klynge Nord; ordstyrer",
+            "--invited",
+            "40",
+            "--local-questionnaire",
+        ],
+        capsys,
+    )
+    assert code == 0
+    assert "klyngepakke build" in out
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "build.yaml",
+        "meeting.yaml",
+        "questionnaire.yaml",
+    ]
+    inputs = read_meeting_folder(folder)
+    assert inputs.settings.invited == 40
+    assert inputs.questionnaire == get_package("akutfunktioner").questionnaire
+    report = build_meeting(inputs, folder / "materiale", only=["data"])
+    assert report.ok
+    assert not any("Kommunen mangler" in line for line in report.missing)
+    with pytest.raises(SystemExit):
+        main(["init", str(folder), "--topic", "akutfunktioner"])
+    assert "is not empty" in capsys.readouterr().err
+
+
+def test_init_asks_in_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from klyngepakke import cli
+
+    selects = iter(["akutfunktioner"])
+    texts = iter(
+        [
+            "Klynge Syd",  # cluster
+            "Sydby Kommune",  # municipality
+            "2030-05-16",  # date
+            "16:30",  # start
+            "Sundhedshuset",  # place
+            "",  # no participants yet
+            "",  # chair: not agreed yet
+            "",  # minute-taker: likewise
+            "33",  # invited
+        ]
+    )
+
+    class Prompter:
+        def select(self, message: str, choices: Any, *args: Any, **kwargs: Any) -> str:
+            return next(selects)
+
+        def text(self, message: str, default: str = "", *args: Any, **kwargs: Any) -> str:
+            return next(texts)
+
+        def confirm(self, message: str, *args: Any, **kwargs: Any) -> bool:
+            return False  # no local questionnaire
+
+    monkeypatch.setattr(cli, "prompter", Prompter())
+    monkeypatch.setattr(cli, "is_interactive", lambda: True)
+    code, _, err = run(["init", str(tmp_path / "m")], capsys)
+    assert code == 0, err
+    inputs = read_meeting_folder(tmp_path / "m")
+    assert inputs.settings.invited == 33
+    assert inputs.questionnaire is None
+    assert inputs.meeting.start.hour == 16
+    assert inputs.meeting.start.minute == 30
+    assert inputs.meeting.place == "Sundhedshuset"

@@ -528,6 +528,47 @@ def _add_build_commands(commands: Any) -> None:
     )
     build.set_defaults(run=_cmd_build)
 
+    init = commands.add_parser(
+        "init",
+        help="create a meeting folder step by step",
+        description="Create a meeting folder for 'klyngepakke build': the meeting (topic, "
+        "cluster, municipality, date, start, place, people; as 'klyngepakke meeting new' asks "
+        "for them), build.yaml with the number of members invited to answer, and, if you want "
+        "to adapt the questionnaire locally, questionnaire.yaml to edit. Asks in a terminal; "
+        "every answer also has a flag for scripts.",
+        formatter_class=_formatter,
+    )
+    init.add_argument("folder", metavar="DIR", type=Path, help="the new meeting folder")
+    init.add_argument("--topic", metavar="TOPIC|FILE", help="the package")
+    for flag, metavar, text in (
+        ("--cluster", "NAME", "the cluster, e.g. 'Klynge Syd'"),
+        ("--municipality", "NAME", "e.g. 'Sydby Kommune'"),
+        ("--date", "DATE", "meeting day, e.g. 2027-03-11"),
+        ("--start", "TIME", "start time in Danish time (default: 16:00)"),
+        ("--place", "TEXT", "where the meeting is held"),
+        ("--chair", "NAME|PERSON", "who chairs the meeting"),
+        ("--minute-taker", "NAME|PERSON", "who takes the minutes"),
+    ):
+        init.add_argument(flag, metavar=metavar, help=text)
+    init.add_argument(
+        "--participant",
+        action="append",
+        default=[],
+        metavar="'NAME; TITLE; ORGANISATION[; ROLE]'",
+        help="someone invited (repeatable)",
+    )
+    init.add_argument(
+        "--invited", type=int, metavar="N", help="members asked to answer the questionnaire"
+    )
+    init.add_argument(
+        "--local-questionnaire",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write questionnaire.yaml to adapt the questionnaire locally",
+    )
+    init.add_argument("--force", action="store_true", help="write into DIR even if it has files")
+    init.set_defaults(run=_cmd_init)
+
     demo = commands.add_parser(
         "demo",
         help="make and build a demo meeting from synthetic data",
@@ -1071,6 +1112,7 @@ def _minutes(value: int | None) -> str:
 
 def _show_package(package: ClusterPackage, out: TextIO) -> None:
     from klyngepakke.danish import format_amount, format_date
+    from klyngepakke.model import ReferenceLevel
 
     out.write(f"{package.title}" + (f" – {package.subtitle}" if package.subtitle else "") + "\n")
     out.write(
@@ -1108,11 +1150,22 @@ def _show_package(package: ClusterPackage, out: TextIO) -> None:
             out,
             indent="",
         )
+    for event in package.counted_events:
+        out.write("\n")
+        _show_text(f"{event.name} (kode {event.code}). Kilde: {event.counted_by}", out, indent="")
+        if event.description:
+            _show_text(event.description, out, indent="  ")
     for metric in package.metrics:
-        codes = ", ".join(metric.service_codes)
+        codes = ", ".join(metric.codes)
+        counted = f"kode {codes}" if metric.counts_events else f"ydelse {codes}"
         unit = f"pr. {metric.per} {metric.denominator.label}"
-        what = f"ydelse {codes}" if unit in metric.title else f"ydelse {codes} {unit}"
-        out.write(f"  Opgørelse: {metric.title} ({what}, {metric.period_months} måneder)\n")
+        what = counted if unit in metric.title else f"{counted} {unit}"
+        compared = ""
+        if metric.compare_with is not ReferenceLevel.REGION:
+            compared = f", sammenlignet med {metric.compare_with.label.lower()}"
+        out.write(
+            f"  Opgørelse: {metric.title} ({what}, {metric.period_months} måneder{compared})\n"
+        )
     out.write("\n")
     _show_agenda(package.programme, out, heading="Program")
     if package.runbook is not None:
@@ -2589,3 +2642,67 @@ def _show_actions(rows: list[ActionRow], meetings: int, out: TextIO) -> None:
         f"\n{len(rows)} {'handling' if len(rows) == 1 else 'handlinger'}: {opened} åbne eller i "
         f"gang, {overdue} overskredet\n"
     )
+
+
+def _cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+    from klyngepakke import model
+    from klyngepakke.build import MEETING_FILE, QUESTIONNAIRE_FILE, SETTINGS_FILE, BuildSettings
+    from klyngepakke.conversion import dump, load
+
+    folder: Path = args.folder
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file; give a folder for the meeting")
+    if folder.is_dir() and any(folder.iterdir()) and not args.force:
+        raise UsageError(f"{folder} is not empty; choose a new folder or pass --force")
+    folder.mkdir(parents=True, exist_ok=True)
+    argv = ["meeting", "new", *([args.topic] if args.topic else [])]
+    for name in ("cluster", "municipality", "date", "start", "place", "chair", "minute_taker"):
+        value = getattr(args, name)
+        if value is not None:
+            argv += [f"--{name.replace('_', '-')}", value]
+    for participant in args.participant:
+        argv += ["--participant", participant]
+    argv += ["-o", str(folder / MEETING_FILE)] + (["--force"] if args.force else [])
+    code = _cmd_meeting_new(build_parser().parse_args(argv), out)
+    if code:
+        return code
+    meeting = load(folder / MEETING_FILE, model.Meeting)
+    invited = args.invited
+    if invited is None and is_interactive():
+        invited = int(
+            _ask_valid(
+                "",
+                "Hvor mange klyngemedlemmer får spørgeskemaet? (til svarprocenten)",
+                "",
+                _whole_number,
+                out,
+            )
+        )
+    if invited is not None and invited < 1:
+        raise UsageError(f"--invited {invited} must be 1 or more")
+    dump(BuildSettings(invited=invited), folder / SETTINGS_FILE, force=args.force)
+    out.write(f"wrote {folder / SETTINGS_FILE}\n")
+    local = args.local_questionnaire
+    package = _resolve(meeting.topic)
+    if local is None and is_interactive() and package.questionnaire is not None:
+        local = prompter.confirm("Vil I tilpasse spørgeskemaet lokalt?")
+    if local:
+        if package.questionnaire is None:
+            raise UsageError(f"the {meeting.topic!r} package has no questionnaire to adapt")
+        dump(package.questionnaire, folder / QUESTIONNAIRE_FILE, force=args.force)
+        out.write(
+            f"wrote {folder / QUESTIONNAIRE_FILE}: edit it, and compare with the standard with "
+            f"'klyngepakke questionnaire diff {folder / QUESTIONNAIRE_FILE}'\n"
+        )
+    out.write(
+        f"Meeting folder {folder} is ready. Put the answers in {folder}/responses.jsonl "
+        f"('klyngepakke survey import') and the service data in {folder}/metrics.yaml "
+        f"('klyngepakke metrics compute --cluster'), then run 'klyngepakke build {folder}'.\n"
+    )
+    return 0
+
+
+def _whole_number(text: str) -> int:
+    if not text.strip().isdigit():
+        raise ValueError(f"{text!r} is not a whole number")
+    return int(text)

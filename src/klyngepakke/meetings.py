@@ -362,9 +362,17 @@ def meeting_id_for(cluster: str, topic: str, day: dt.date) -> str:
 def _delegations(
     participants: Iterable[Participant], *, cluster: str, municipality: str
 ) -> tuple[Delegation, ...]:
-    """Participants grouped by organisation, in first-seen order; no organisation: the cluster."""
+    """Participants grouped by organisation, in first-seen order; no organisation: the cluster.
+
+    The cluster and the municipality are there even before anyone from them is named, so the
+    meeting always says who meets.
+    """
     grouped: dict[str, list[Participant]] = {}
     names: dict[str, str] = {}
+    for organisation in (cluster, municipality):
+        if organisation.strip():
+            names[organisation.strip().casefold()] = organisation.strip()
+            grouped[organisation.strip().casefold()] = []
     for participant in participants:
         organisation = participant.person.organisation.strip() or cluster
         key = organisation.casefold()
