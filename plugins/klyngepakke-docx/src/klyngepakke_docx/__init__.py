@@ -5,10 +5,12 @@ The document follows from the object, and from the option ``document`` for a mee
 ================  =================================================================
 object            document
 ================  =================================================================
-ClusterPackage    the package (klyngepakken, the background document)
+ClusterPackage    the package (klyngepakken, the background document);
+                  ``document=recommendations``: the checklist of its recommendations
 RunbookPlan       the runbook with real dates
 MeetingBundle     ``document=letter`` (default): the letter to the municipality;
-                  ``package``, ``runbook``, ``questionnaire``, ``results``, ``minutes``
+                  ``package``, ``runbook``, ``questionnaire``, ``results``, ``minutes``,
+                  ``recommendations``
 Questionnaire     the printable questionnaire
 Meeting           the minutes
 ================  =================================================================
@@ -37,15 +39,16 @@ class DocxExporter(Exporter):
 
     name = "docx"
     description = (
-        "Word document: package, runbook, letter to the municipality, questionnaire, minutes "
-        "or results"
+        "Word document: package, runbook, letter to the municipality, questionnaire, minutes, "
+        "results or the checklist of recommendations"
     )
     accepts = (ClusterPackage, RunbookPlan, MeetingBundle, Questionnaire, Meeting)
     suffixes = (".docx",)
     options: ClassVar[Mapping[str, str]] = {
         "document": (
-            "for a meeting bundle: letter (default), package, runbook, questionnaire, results "
-            "or minutes"
+            "for a meeting bundle: letter (default), package, runbook, questionnaire, results, "
+            "minutes or recommendations (the checklist of the package's recommendations, also "
+            "for a package)"
         ),
         "template": "a Word document or template (.docx/.dotx) whose styles and page set-up to use",
         "update_fields": (

@@ -79,6 +79,13 @@ DOCUMENTS: Mapping[str, DocumentKind] = {
             "Resultater",
         ),
         DocumentKind("minutes", "klyngepakke_docx._minutes", "write_minutes", "Meeting", "Referat"),
+        DocumentKind(
+            "recommendations",
+            "klyngepakke_docx._recommendations",
+            "write_recommendations",
+            "ClusterPackage",
+            "Tjekliste med anbefalingerne",
+        ),
     )
 }
 """Every document, by the name the ``document`` option takes."""
@@ -89,8 +96,9 @@ DEFAULT_BUNDLE_DOCUMENT = "letter"
 def choose_document(obj: Any, options: Mapping[str, str]) -> tuple[DocumentKind, Any]:
     """The document for ``obj`` and the ``source`` its writer gets.
 
-    Only a meeting bundle gives several documents; for the other objects the ``document``
-    option may name their one document, or be left out.
+    A meeting bundle gives every document; a package gives itself (the default) or its
+    ``recommendations`` checklist; for the other objects the ``document`` option may name
+    their one document, or be left out.
     """
     asked = options.get("document", "").strip().lower()
     if asked and asked not in DOCUMENTS:
@@ -108,6 +116,8 @@ def choose_document(obj: Any, options: Mapping[str, str]) -> tuple[DocumentKind,
     name = next((own[kind] for kind in own if isinstance(obj, kind)), "")
     if not name:
         raise ExportError(f"the 'docx' exporter cannot write a {type(obj).__name__}")
+    if asked == "recommendations" and isinstance(obj, ClusterPackage):
+        return DOCUMENTS[asked], obj
     if asked and asked != name:
         raise ExportError(
             f"option document={asked!r} needs a meeting bundle; a {type(obj).__name__} gives "
@@ -117,7 +127,7 @@ def choose_document(obj: Any, options: Mapping[str, str]) -> tuple[DocumentKind,
 
 
 def _bundle_source(bundle: MeetingBundle, name: str) -> Any:
-    if name == "package":
+    if name in ("package", "recommendations"):
         return bundle.package
     if name == "runbook":
         if bundle.plan is None:

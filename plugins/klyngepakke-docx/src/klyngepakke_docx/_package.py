@@ -19,6 +19,7 @@ from klyngepakke_docx._common import (
     write_section,
 )
 from klyngepakke_docx._document import Cell, WordDocument, duration_text
+from klyngepakke_docx._recommendations import package_recommendations
 
 if TYPE_CHECKING:
     from docx.table import _Cell
@@ -56,6 +57,7 @@ def write_package(
         doc.heading("Baggrund", 1)
         for section in package.background:
             write_section(doc, section)
+    _recommendations(doc, package)
     _materials(doc, package)
     _programme(doc, package, bundle)
     _reflection_questions(doc, package)
@@ -77,6 +79,17 @@ def write_package(
             for line in filter(None, details):
                 added = doc.paragraph(line)
                 added.paragraph_format.space_after = 0
+
+
+def _recommendations(doc: WordDocument, package: ClusterPackage) -> None:
+    if not package.recommendations:
+        return
+    doc.heading("Anbefalinger", 1)
+    doc.paragraph(
+        "Her er pakkens anbefalinger samlet, hver med hvem den er til. Brug dem som tjekliste: "
+        "sæt kryds ved det, der allerede er på plads, og vælg, hvad I vil arbejde videre med."
+    )
+    package_recommendations(doc, package)
 
 
 def _materials(doc: WordDocument, package: ClusterPackage) -> None:
@@ -115,11 +128,15 @@ def _programme(doc: WordDocument, package: ClusterPackage, bundle: MeetingBundle
             f"Mødet varer {duration_text(package.meeting_minutes)} og begynder her kl. "
             f"{format_time(start)}.{example}"
         )
-    rows = [_programme_row(doc, timed) for timed in programme_times(package.programme, start)]
+    rows = [
+        _programme_row(doc, package, timed) for timed in programme_times(package.programme, start)
+    ]
     doc.table(("Tid", "Punkt", "Indhold", "Ansvarlig"), rows, widths=(2.3, 4.6, 8, 2.6))
 
 
-def _programme_row(doc: WordDocument, timed: TimedItem) -> tuple[Cell, Cell, Cell, Cell]:
+def _programme_row(
+    doc: WordDocument, package: ClusterPackage, timed: TimedItem
+) -> tuple[Cell, Cell, Cell, Cell]:
     item = timed.item
     top = timed.depth == 0
 
@@ -135,6 +152,10 @@ def _programme_row(doc: WordDocument, timed: TimedItem) -> tuple[Cell, Cell, Cel
         if item.description:
             doc.cell_text(cell, item.description)
         doc.cell_bullets(cell, item.points)
+        if any(package.shown_recommendations(name) for name in item.shows):
+            doc.cell_text(
+                cell, "Tjeklisten med anbefalingerne står i kapitlet „Anbefalinger“.", italic=True
+            )
 
     return (time_range(timed), point, content, item.presenter)
 
