@@ -31,6 +31,7 @@ from klyngepakke.model import (
     Questionnaire,
     Role,
     TextSection,
+    group_recommendations,
 )
 from klyngepakke.planning import RunbookPlan, plan_runbook
 from klyngepakke.platforms import PlatformError
@@ -49,16 +50,26 @@ STAGES = (
     "Trin 5: Afslutning af forebyggelsesforløbet",
 )
 
-# The recommendations in the background name their actor first; the checklists hold the rest.
+PRACTICE: tuple[Role, ...] = (Role.CLUSTER_MEMBERS,)
+MUNICIPALITY: tuple[Role, ...] = (Role.MUNICIPALITY,)
+BOTH: tuple[Role, ...] = (Role.CLUSTER_MEMBERS, Role.MUNICIPALITY)
+
+# The recommendations in the background name their actor first; `recommendations` holds the rest.
 ACTOR_PREFIXES = (
-    ("Almen praksis og kommunen ", Role.PARTICIPANTS),
-    ("Almen praksis ", Role.CLUSTER_MEMBERS),
-    ("Kommunen ", Role.MUNICIPALITY),
+    ("Almen praksis og kommunen ", BOTH),
+    ("Almen praksis ", PRACTICE),
+    ("Kommunen ", MUNICIPALITY),
 )
-CHECKLISTS = {
-    "checklist_general_practice": (Role.CLUSTER_MEMBERS, 4),
-    "checklist_municipality": (Role.MUNICIPALITY, 7),
-    "checklist_both": (Role.PARTICIPANTS, 10),
+RECOMMENDATIONS_BY_ACTOR = {PRACTICE: 4, MUNICIPALITY: 7, BOTH: 10}
+FRAMEWORK = "Rammer for samarbejdet"
+GROUPS = (*STAGES, FRAMEWORK)
+# The background section a recommendation is told in, and the group it is listed under: as in
+# the leaflet, consent belongs to the referral and the committee (KLU) to the framework.
+GROUP_OF_SECTION = {
+    **{stage: stage for stage in STAGES},
+    "Samtykke i korte træk": STAGES[3],
+    FRAMEWORK: FRAMEWORK,
+    "Forebyggelse i det kommunalt-lægelige udvalg (KLU)": FRAMEWORK,
 }
 REFERRED = ("1_5", "6_20", "over_20")
 
@@ -115,9 +126,11 @@ def blocks(package: ClusterPackage) -> list[AgendaItem]:
     return [item for item in package.programme.items if item.kind is AgendaItemKind.BLOCK]
 
 
-def background_recommendations(package: ClusterPackage) -> list[tuple[Role, str]]:
-    """Every "Pjecens anbefaling(er)" bullet of the background, as (actor, checklist text)."""
-    found = []
+def background_recommendations(
+    package: ClusterPackage,
+) -> list[tuple[str, tuple[Role, ...], str]]:
+    """Every "Pjecens anbefaling(er)" bullet of the background, as (group, actor, text)."""
+    found: list[tuple[str, tuple[Role, ...], str]] = []
     for text_section in package.background:
         blocks = text_section.blocks()
         for index, block in enumerate(blocks):
@@ -126,22 +139,13 @@ def background_recommendations(package: ClusterPackage) -> list[tuple[Role, str]
             items = blocks[index + 1]
             assert isinstance(items, tuple), text_section.heading
             for item in items:
-                role = next((r for prefix, r in ACTOR_PREFIXES if item.startswith(prefix)), None)
-                assert role is not None, item
+                roles = next((r for prefix, r in ACTOR_PREFIXES if item.startswith(prefix)), None)
+                assert roles is not None, item
                 prefix = next(p for p, r in ACTOR_PREFIXES if item.startswith(p))
                 rest = item[len(prefix) :]
-                found.append((role, rest[0].upper() + rest[1:]))
+                group = GROUP_OF_SECTION[text_section.heading]
+                found.append((group, roles, rest[0].upper() + rest[1:]))
     return found
-
-
-def checklist_recommendations(package: ClusterPackage) -> list[tuple[Role, str]]:
-    assert package.runbook is not None
-    return [
-        (task.owner, point)
-        for task in package.runbook.tasks
-        if task.id in CHECKLISTS
-        for point in task.checklist
-    ]
 
 
 # -- the package --------------------------------------------------------------------------------
@@ -233,38 +237,62 @@ def test_klu_topics(package: ClusterPackage) -> None:
 # -- the recommendations, by actor ------------------------------------------------------------
 
 
-def test_recommendations_are_checklists_by_actor(package: ClusterPackage) -> None:
-    runbook = package.runbook
-    assert runbook is not None
-    for task_id, (owner, count) in CHECKLISTS.items():
-        task = runbook.task(task_id)
-        assert task.owner is owner
-        assert task.phase is Phase.DURING
-        assert len(task.checklist) == count
-        assert all(point[0].isupper() and point.endswith(".") for point in task.checklist)
-    assert len(checklist_recommendations(package)) == 21
+def test_the_leaflets_21_recommendations_by_actor(package: ClusterPackage) -> None:
+    recommendations = package.recommendations
+    assert len(recommendations) == 21
+    by_actor = dict.fromkeys(RECOMMENDATIONS_BY_ACTOR, 0)
+    for recommendation in recommendations:
+        by_actor[recommendation.responsible] += 1
+        assert recommendation.text[0].isupper(), recommendation.id
+        assert recommendation.text.endswith("."), recommendation.id
+        assert recommendation.reference == 1, recommendation.id
+    assert by_actor == RECOMMENDATIONS_BY_ACTOR
+    assert package.references[0].source == "Sundhedsstyrelsen, december 2014"
 
 
-def test_background_and_checklists_hold_the_same_recommendations(
-    package: ClusterPackage,
-) -> None:
+def test_recommendations_are_grouped_by_stage(package: ClusterPackage) -> None:
+    groups = group_recommendations(package.recommendations)
+    assert tuple(group for group, _ in groups) == GROUPS
+    assert [len(members) for _, members in groups] == [3, 2, 4, 5, 1, 6]
+    # Grouped in file order, so the file reads stage by stage.
+    assert tuple(r for _, members in groups for r in members) == package.recommendations
+
+
+def test_background_and_recommendations_hold_the_same_text(package: ClusterPackage) -> None:
     in_background = background_recommendations(package)
-    in_checklists = checklist_recommendations(package)
+    listed = [(r.group, r.responsible, r.text) for r in package.recommendations]
     assert len(set(in_background)) == len(in_background)
-    assert sorted(in_background, key=str) == sorted(in_checklists, key=str)
+    assert sorted(in_background, key=str) == sorted(listed, key=str)
 
 
 def test_recommendations_can_be_filtered_by_actor(package: ClusterPackage) -> None:
-    municipality = [
-        text for role, text in checklist_recommendations(package) if role is Role.MUNICIPALITY
-    ]
+    municipality = [r.text for r in package.recommendations_for(Role.MUNICIPALITY)]
+    assert len(municipality) == 17  # its own 7 and the 10 it shares
     assert "Tilstræber én kommunal indgang til forebyggelsestilbuddene." in municipality
     assert any(text.startswith("Sender kvittering") for text in municipality)
     assert any(text.startswith("Sender slutstatus") for text in municipality)
-    practice = [
-        text for role, text in checklist_recommendations(package) if role is Role.CLUSTER_MEMBERS
-    ]
+    assert "Gør det nemt at komme i kontakt med hinanden." in municipality
+    practice = [r.text for r in package.recommendations_for(Role.CLUSTER_MEMBERS)]
+    assert len(practice) == 14
     assert any("MedCom" in text for text in practice)
+    assert not any(text.startswith("Sender kvittering") for text in practice)
+
+
+def test_the_checklist_item_shows_the_recommendations(package: ClusterPackage) -> None:
+    block_3 = blocks(package)[2]
+    (item,) = [i for i in block_3.items if i.shows == ("recommendations",)]
+    assert (item.title, item.kind) == ("Anbefalingerne som tjekliste", AgendaItemKind.GROUP_WORK)
+    assert package.shown_recommendations("recommendations") == package.recommendations
+
+
+def test_the_runbook_no_longer_holds_the_recommendations(package: ClusterPackage) -> None:
+    runbook = package.runbook
+    assert runbook is not None
+    texts = {r.text for r in package.recommendations}
+    assert not any(task.id.startswith("checklist_") for task in runbook.tasks)
+    assert not any(point in texts for task in runbook.tasks for point in task.checklist)
+    block_3 = runbook.task("block_3")
+    assert "Gå tjeklisten med anbefalingerne igennem" in block_3.checklist
 
 
 # -- the programme ------------------------------------------------------------------------------
@@ -326,7 +354,7 @@ def test_the_municipalitys_talk(package: ClusterPackage) -> None:
 def test_runbook_tasks_have_owners_deadlines_and_order(package: ClusterPackage) -> None:
     runbook = package.runbook
     assert runbook is not None
-    assert len(runbook.tasks) == 28
+    assert len(runbook.tasks) == 25
     for task in runbook.tasks:
         assert task.deadline is not None, task.id
         assert task.description.strip(), task.id
@@ -370,7 +398,7 @@ def test_municipality_information_and_follow_up(package: ClusterPackage) -> None
     for phrase in ("2,5 time", "mellem kl. 16 og 17", "praksiskonsulent", "ca. 20 minutter"):
         assert phrase in info
     follow_up = " ".join(" ".join(s.body.split()) for s in package.follow_up)
-    for phrase in ("referent", "KLU", "et år", "tjeklisterne"):
+    for phrase in ("referent", "KLU", "et år", "tjeklisten"):
         assert phrase in follow_up
     kinds = [source.kind for source in package.data_sources]
     assert kinds == [DataSourceKind.QUESTIONNAIRE, DataSourceKind.OTHER]
@@ -475,8 +503,13 @@ def test_show(installed: PluginRegistry, capsys: pytest.CaptureFixture[str]) -> 
     assert out.startswith("Forebyggelsesforløb – Almen praksis' og kommunens samarbejde")
     for heading in (*STAGES, "Samtykke i korte træk", "Information til kommunen", "Referencer"):
         assert f"\n{heading}\n" in out
-    assert "Drejebog: Drejebog for klyngemødet om forebyggelsesforløb (28 opgaver)" in out
-    assert "□ Tilstræber én kommunal indgang til forebyggelsestilbuddene." in out
+    assert "Drejebog: Drejebog for klyngemødet om forebyggelsesforløb (25 opgaver)" in out
+    recommendations = out[out.index("\nAnbefalinger (21)\n") : out.index("\nMateriale og")]
+    for group in GROUPS:
+        assert f"\n  {group}\n" in recommendations
+    assert "    □ Tilstræber én kommunal indgang til forebyggelsestilbuddene. [Kommunen]\n" in out
+    assert "    □ Overvejer fælles kompetenceudvikling. [Klyngens medlemmer og kommunen]\n" in out
+    assert recommendations.count("□") == 21
     assert "Spørgeskema: Samarbejdet med kommunen om forebyggelsesforløb (25 spørgsmål)" in out
 
 
@@ -490,11 +523,11 @@ def test_plan_with_a_calendar(
     out = capsys.readouterr().out
     assert "Mødet: torsdag 11. marts 2027 kl. 16.00-18.30" in out
     assert "torsdag 14. januar 2027" in out  # 8 weeks before: order the package
-    assert "Tjekliste: anbefalingerne til kommunen" in out
+    assert "Hold formøde med kommunen" in out
     if with_calendar:
         calendar = ics.read_text(encoding="utf-8")
         assert calendar.startswith("BEGIN:VCALENDAR")
-        assert calendar.count("BEGIN:VTODO") == 28
+        assert calendar.count("BEGIN:VTODO") == 25
 
 
 # -- questionnaire platforms and exporters ---------------------------------------------------
@@ -553,7 +586,7 @@ def test_synthetic_bundle(bundle: MeetingBundle, questionnaire: Questionnaire) -
         q.code for q in questionnaire.questions()
     }
     assert bundle.plan is not None
-    assert len(bundle.plan.tasks) == 28
+    assert len(bundle.plan.tasks) == 25
 
 
 def test_every_installed_exporter_writes_it(
@@ -583,7 +616,8 @@ def test_every_installed_exporter_writes_it(
 
 
 @pytest.mark.parametrize(
-    "document", ["letter", "package", "runbook", "questionnaire", "results", "minutes"]
+    "document",
+    ["letter", "package", "runbook", "questionnaire", "results", "minutes", "recommendations"],
 )
 def test_every_word_document_of_the_bundle(
     installed: PluginRegistry, bundle: MeetingBundle, tmp_path: Path, document: str
@@ -611,26 +645,23 @@ def test_the_deck_has_the_cases_and_the_checklist_slide(
     assert all("SYNTETISKE DATA" in text for text in texts)
 
 
-def test_the_runbook_document_is_the_checklist_with_who_is_responsible(
+def test_the_checklist_document_has_every_recommendation_and_who(
     installed: PluginRegistry, bundle: MeetingBundle, tmp_path: Path
 ) -> None:
     docx = pytest.importorskip("docx")
     if "docx" not in installed.exporters():
         pytest.skip("klyngepakke-docx is not installed")
-    assert bundle.plan is not None
-    path = api.export(bundle.plan, "docx", tmp_path / "drejebog.docx")
-    cells = [
-        cell.text
-        for table in docx.Document(str(path)).tables
-        for row in table.rows
-        for cell in row.cells
-    ]
-    for task_id, (owner, _) in CHECKLISTS.items():
-        assert bundle.package.runbook is not None
-        task = bundle.package.runbook.task(task_id)
-        (content,) = {cell for cell in cells if cell.startswith(f"{task.title}\n")}
-        assert all(point in content for point in task.checklist), task_id
-        assert owner.label in cells
+    path = api.export(
+        bundle, "docx", tmp_path / "tjekliste.docx", options={"document": "recommendations"}
+    )
+    document = docx.Document(str(path))
+    (table,) = [t for t in document.tables if t.rows[0].cells[1].text == "Anbefaling"]
+    rows = [tuple(cell.text for cell in row.cells) for row in table.rows[1:]]
+    ticked = [(text, who) for box, text, who in rows if box == "☐"]
+    assert ticked == [(r.text, r.responsible_label) for r in bundle.package.recommendations]
+    assert [text for box, text, _ in rows if box != "☐"] == list(GROUPS)
+    assert ticked[0][1] == "Klyngens medlemmer"
+    assert ("Tilstræber én kommunal indgang til forebyggelsestilbuddene.", "Kommunen") in ticked
 
 
 def test_build_a_synthetic_meeting_folder(installed: PluginRegistry, tmp_path: Path) -> None:
