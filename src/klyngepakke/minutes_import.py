@@ -462,6 +462,8 @@ class _ParagraphText:
 
 @attrs.define
 class _DocxReader:
+    """Walks a document's body and turns paragraphs and table rows into lines."""
+
     styles: _Styles
     numbering: _Numbering
     targets: dict[str, str]
@@ -610,8 +612,10 @@ _LABEL_PATTERNS: tuple[tuple[str, _Part, bool], ...] = (
     (r"bilag|bilagsliste|vedlagte bilag|bilag til punktet", "attachments", False),
 )
 # Labels that start an item's parts; the last ones only when followed by a colon.
-_LABELS = tuple(
-    (re.compile(pattern, re.I), part, colon_only) for pattern, part, colon_only in _LABEL_PATTERNS
+# One pattern with a named group per label, so that a line costs one match.
+_LABELS = re.compile(
+    "|".join(f"(?P<label{n}>{pattern})" for n, (pattern, _, _) in enumerate(_LABEL_PATTERNS)),
+    re.I,
 )
 _PURPOSES = {
     "beslutning": ItemPurpose.DECISION,
@@ -695,7 +699,10 @@ _SECTION_PATTERNS: tuple[tuple[str, _Mode], ...] = (
     ),
 )
 # Headers of participant sections, alone on a line or with their list after a colon.
-_SECTION_HEADERS = tuple((re.compile(pattern, re.I), mode) for pattern, mode in _SECTION_PATTERNS)
+_SECTION_HEADERS = re.compile(
+    "|".join(f"(?P<section{n}>{pattern})" for n, (pattern, _) in enumerate(_SECTION_PATTERNS)),
+    re.I,
+)
 _PARTICIPANTS_TITLE = re.compile(
     r"(?:(?:møde)?deltagere|deltagerliste|(?:møde)?deltagelse|til ?stede|tilstedeværende|"
     r"tilstedeværelse|fremmødte|fremmøde)(?: og afbud)?[.:]?",
@@ -823,7 +830,27 @@ def _ends_sentence(text: str) -> bool:
     return not (text.endswith(".") and _ABBREVIATION.fullmatch(text.split()[-1][:-1]))
 
 
-def _join(left: str, right: str, vocabulary: frozenset[str] = frozenset()) -> str:
+@attrs.define
+class _Vocabulary:
+    """The words of a document, lower-cased, hyphenated compounds whole; read on first use.
+
+    Only needed to tell a compound broken at its hyphen from a hyphenated word.
+    """
+
+    lines: Sequence[_Line] = ()
+    words: frozenset[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self.words is None:
+            text = "\n".join(line.text for line in self.lines).casefold()
+            self.words = frozenset(w.strip("-") for w in re.findall(r"[^\W\d_][\w-]*", text))
+        return word in self.words
+
+
+_NO_VOCABULARY = _Vocabulary()
+
+
+def _join(left: str, right: str, vocabulary: _Vocabulary = _NO_VOCABULARY) -> str:
     """Join two wrapped lines, undoing hyphenation but keeping compound and URL hyphens.
 
     A hyphen between lower-case letters at a line break is taken out
@@ -852,17 +879,6 @@ def _join(left: str, right: str, vocabulary: frozenset[str] = frozenset()) -> st
     return f"{left} {right}"
 
 
-def _vocabulary(lines: Sequence[_Line]) -> frozenset[str]:
-    """The words of a document, lower-cased, hyphenated compounds whole.
-
-    Only needed to tell a broken compound from hyphenation, so only when a line ends in one.
-    """
-    if not any(line.text.endswith("-") for line in lines):
-        return frozenset()
-    text = "\n".join(line.text for line in lines).casefold()
-    return frozenset(word.strip("-") for word in re.findall(r"[^\W\d_][\w-]*", text))
-
-
 def _key(text: str) -> str:
     """A text for comparing headings: letters and digits only, case-folded."""
     return re.sub(r"[\W_]+", "", text.casefold())
@@ -870,6 +886,8 @@ def _key(text: str) -> str:
 
 @attrs.define
 class _Entry:
+    """A paragraph, bullet or numbered entry of a part, with the lines it was joined from."""
+
     kind: Literal["para", "bullet", "number"]
     text: str
     marker: str
@@ -881,7 +899,7 @@ class _Entry:
         return _ends_sentence(self.text)
 
 
-def _entries(lines: Sequence[_Line], vocabulary: frozenset[str] = frozenset()) -> list[_Entry]:
+def _entries(lines: Sequence[_Line], vocabulary: _Vocabulary = _NO_VOCABULARY) -> list[_Entry]:
     """Group lines into paragraphs, bullets and numbered entries, undoing line wrapping."""
     entries: list[_Entry] = []
     current: _Entry | None = None
@@ -1039,6 +1057,8 @@ def _clock(hour: str, minute: str | None) -> dt.time | None:
 
 @attrs.frozen
 class _Times:
+    """Clock times found in a text, and where."""
+
     start: dt.time | None
     end: dt.time | None
     match: re.Match[str]
@@ -1088,6 +1108,8 @@ class _Heading:
 
 @attrs.frozen
 class _ItemHeading:
+    """What an item's heading says: title, times, presenter, purpose."""
+
     title: str
     start: dt.time | None
     end: dt.time | None
@@ -1162,9 +1184,10 @@ def _dangling(text: str) -> bool:
 
 @attrs.define
 class _Draft:
+    """An item as the parser collects it: its heading and its lines, part by part."""
+
     number: int
     heading: str
-    line: _Line
     parsed: _ItemHeading
     parts: dict[_Part, list[_Line]] = attrs.Factory(dict)
     part: _Part = "description"
@@ -1182,6 +1205,11 @@ class _Draft:
 
 @attrs.define
 class _Parser:
+    """Finds item headings and sorts the other lines into the preamble or an item's parts.
+
+    One pass, looking for headings of one ``style``: "punkt" or "numbered".
+    """
+
     lines: list[_Line]
     skip: set[int]
     unit: Literal["line", "paragraph"]
@@ -1330,7 +1358,7 @@ class _Parser:
 
     def _start_item(self, heading: _Heading, index: int) -> None:
         parsed = _parse_heading(heading.text, heading.number)
-        draft = _Draft(heading.number, heading.text, self.lines[index], parsed)
+        draft = _Draft(heading.number, heading.text, parsed)
         draft.participants = _PARTICIPANTS_TITLE.fullmatch(parsed.title) is not None
         draft.part = "participants" if draft.participants else "description"
         self.items.append(draft)
@@ -1436,20 +1464,20 @@ def _label_match(text: str) -> tuple[_Part, str] | None:
     if len(text) > 120:
         return None
     head, colon, inline = text.partition(":")
-    head = head.strip()
-    for pattern, part, colon_only in _LABELS:
-        if pattern.fullmatch(head) and (colon or not colon_only):
-            return part, inline.strip()
-    return None
+    found = _LABELS.fullmatch(head.strip())
+    if found is None or found.lastgroup is None:
+        return None
+    _, part, colon_only = _LABEL_PATTERNS[int(found.lastgroup.removeprefix("label"))]
+    return (part, inline.strip()) if colon or not colon_only else None
 
 
 def _section_header(text: str) -> tuple[_Mode, str] | None:
+    """The participant section a header line starts, and any list after its colon."""
     head, colon, inline = text.partition(":")
-    head = head.strip()
-    for pattern, mode in _SECTION_HEADERS:
-        if pattern.fullmatch(head) and (colon or head == text.strip()):
-            return mode, inline.strip()
-    return None
+    found = _SECTION_HEADERS.fullmatch(head.strip())
+    if found is None or found.lastgroup is None or not (colon or head.strip() == text.strip()):
+        return None
+    return _SECTION_PATTERNS[int(found.lastgroup.removeprefix("section"))][1], inline.strip()
 
 
 def _same_heading(text: str, other: str) -> bool:
@@ -1465,6 +1493,8 @@ def _same_heading(text: str, other: str) -> bool:
 
 @attrs.define
 class _PersonText:
+    """A person as a participant list names them, before they become a Participant."""
+
     name: str
     title: str = ""
     organisation: str = ""
@@ -1553,8 +1583,8 @@ def _person(text: str) -> _PersonText:
         else:
             notes.append(f"({group})")
     parts = _split_outside_brackets(body)
-    if len(parts) == 1 and re.search(r"\s[-–]\s", body):
-        parts = [part.strip() for part in re.split(r"\s+[-–]\s+", body, maxsplit=1)]
+    if parts and re.search(r"\s[-–]\s", parts[0]):  # "Anne Hansen – kommunallæge"
+        parts[:1] = [part.strip() for part in re.split(r"\s+[-–]\s+", parts[0], maxsplit=1)]
     person.name = parts[0] if parts else ""
     details: list[str] = []
     for part in parts[1:]:
@@ -1888,11 +1918,13 @@ def import_minutes(
 
 @attrs.define
 class _Builder:
+    """Turns what the parser found into a Meeting, collecting unplaced text and warnings."""
+
     path: Path
     parser: _Parser
     furniture: list[tuple[_Line, Unplaced]]
     unplaced: list[Unplaced] = attrs.Factory(list)
-    vocabulary: frozenset[str] = frozenset()
+    vocabulary: _Vocabulary = _NO_VOCABULARY
     warnings: list[str] = attrs.Factory(list)
 
     @property
@@ -1910,7 +1942,7 @@ class _Builder:
         meeting_id: str | None,
     ) -> ImportResult:
         self.warnings.extend(self.parser.warnings)
-        self.vocabulary = _vocabulary(self.parser.lines)
+        self.vocabulary = _Vocabulary(self.parser.lines)
         header = self._preamble()
         roster = _Roster(unit=self.unit)
         roster.read(header.participant_lines)
@@ -2212,6 +2244,8 @@ class _Builder:
 
 @attrs.define
 class _Header:
+    """What the text before the first item says about the meeting."""
+
     title: str | None = None
     title_parts: list[str] = attrs.Factory(list)
     fields_seen: bool = False
@@ -2226,7 +2260,7 @@ def _is_break(title: str) -> bool:
     return bool(re.match(r"(?:pause|frokost|kaffepause|frokostpause)\b", title, re.I))
 
 
-def _recommendations(lines: Sequence[_Line], vocabulary: frozenset[str]) -> tuple[str, ...]:
+def _recommendations(lines: Sequence[_Line], vocabulary: _Vocabulary) -> tuple[str, ...]:
     """One recommendation per bullet, numbered line or paragraph.
 
     Sub-bullets join their parent (``… foreslår at; arbejdet forankres …``), and a lead-in
@@ -2259,7 +2293,7 @@ def _recommendations(lines: Sequence[_Line], vocabulary: frozenset[str]) -> tupl
     return tuple(out)
 
 
-def _attachments(lines: Sequence[_Line], vocabulary: frozenset[str]) -> tuple[Attachment, ...]:
+def _attachments(lines: Sequence[_Line], vocabulary: _Vocabulary) -> tuple[Attachment, ...]:
     """One attachment per bullet, numbered line or line, with its link when it has one."""
     out: list[Attachment] = []
     for entry in _entries(lines, vocabulary):
