@@ -1295,6 +1295,7 @@ def _items(tmp_path: Path, text: str) -> ImportResult:
             "",
         ),
         ("Punkt 3. Budget v. Ida Holm", "Budget", None, "Ida Holm"),
+        ("Punkt 3: Budget (kl. 11.05-11.15)\nv. Ida Holm", "Budget", "11.05-11.15", "Ida Holm"),
         ("Punkt 3: Budget 2024-2025", "Budget 2024-2025", None, ""),
     ],
 )

@@ -1278,12 +1278,10 @@ class _Parser:
             block.append(i)
         texts = [first] + [self.lines[i].text for i in block]
         for count in range(1, len(texts) + 1):
-            joined = " ".join(texts[:count])
-            if _find_times(joined, at_end=True) is not None:
-                end = index + count
-                if joined.endswith(("v.", "ved")) and count < len(texts):
-                    end += 1
-                return end
+            if _find_times(" ".join(texts[:count]), at_end=True) is not None:
+                if count < len(texts) and re.match(r"(?:v\.|ved)\s", texts[count]):
+                    count += 1  # the presenter on a line of its own: "v. Ida Holm"
+                return index + count
         end = index + 1
         text = first
         while end - index - 1 < len(block) and (not text or _dangling(text)):
