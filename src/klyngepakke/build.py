@@ -185,6 +185,15 @@ ARTEFACTS: Final[tuple[Artefact, ...]] = (
         lambda bundle: bundle if _meeting_if_held(bundle) is not None else None,
     ),
     Artefact(
+        "recommendations",
+        "tjekliste-anbefalinger.docx",
+        "docx",
+        "the checklist of the package's recommendations",
+        {"document": "recommendations"},
+        "docx",
+        lambda bundle: bundle if bundle.package.recommendations else None,
+    ),
+    Artefact(
         "calendar",
         "drejebog.ics",
         "ics",
@@ -383,7 +392,11 @@ def _with_local_questionnaire(
     def keep(items: Iterable[Any]) -> tuple[Any, ...]:
         kept = []
         for item in items:
-            shows = tuple(s for s in item.shows if s in sections or s in metrics)
+            shows = tuple(
+                s
+                for s in item.shows
+                if s in sections or s in metrics or package.shown_recommendations(s)
+            )
             removed.extend(s for s in item.shows if s not in shows and s not in removed)
             kept.append(attrs.evolve(item, shows=shows, items=keep(item.items)))
         return tuple(kept)

@@ -155,7 +155,15 @@ def test_importing_the_plugin_does_not_import_python_docx() -> None:
 
 
 def test_every_document_has_a_writer() -> None:
-    assert set(DOCUMENTS) == {"package", "runbook", "letter", "questionnaire", "results", "minutes"}
+    assert set(DOCUMENTS) == {
+        "package",
+        "runbook",
+        "letter",
+        "questionnaire",
+        "results",
+        "minutes",
+        "recommendations",
+    }
     for kind in DOCUMENTS.values():
         assert callable(kind.writer())
 
