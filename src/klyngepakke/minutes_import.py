@@ -238,6 +238,14 @@ _COLUMN_NAME = re.compile(
 )
 
 
+def _number(value: str | None) -> int | None:
+    """A number attribute; a damaged one counts as missing."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 def _val(element: ET.Element | None, tag: str) -> str | None:
     """The ``w:val`` of a child element, or None when there is no such child."""
     child = element.find(f"{_W}{tag}") if element is not None else None
@@ -256,13 +264,12 @@ class _Level:
 
     @classmethod
     def read(cls, level: ET.Element) -> _Level:
-        restart = _val(level, "lvlRestart")
         return cls(
             # The standard's default start is 0; Word always writes one.
-            start=int(_val(level, "start") or "0"),
+            start=_number(_val(level, "start")) or 0,
             fmt=_val(level, "numFmt") or "decimal",
             text=_val(level, "lvlText") or "",
-            restart=int(restart) if restart is not None else None,
+            restart=_number(_val(level, "lvlRestart")),
             legal=level.find(f"{_W}isLgl") is not None,
         )
 
@@ -293,7 +300,7 @@ class _Styles:
             numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
             if numpr is not None:
                 ilvl = _val(numpr, "ilvl")
-                own[ident] = (_val(numpr, "numId"), int(ilvl) if ilvl is not None else None)
+                own[ident] = (_val(numpr, "numId"), _number(ilvl))
         numbering: dict[str, tuple[str, int]] = {}
         for ident in own.keys() | based_on.keys():
             # A style inherits the list and the level it does not set from the style it is
@@ -338,7 +345,7 @@ class _Numbering:
         for abstract in root.iter(f"{_W}abstractNum") if root is not None else ():
             ident = abstract.get(f"{_W}abstractNumId", "")
             definitions[ident] = {
-                int(level.get(f"{_W}ilvl", "0")): _Level.read(level)
+                _number(level.get(f"{_W}ilvl")) or 0: _Level.read(level)
                 for level in abstract.findall(f"{_W}lvl")
             }
             if (link := _val(abstract, "numStyleLink")) is not None:
@@ -347,7 +354,7 @@ class _Numbering:
             ident = num.get(f"{_W}numId", "")
             definition_of[ident] = _val(num, "abstractNumId") or ""
             start_overrides[ident] = {
-                int(override.get(f"{_W}ilvl", "0")): int(start)
+                _number(override.get(f"{_W}ilvl")) or 0: _number(start) or 0
                 for override in num.findall(f"{_W}lvlOverride")
                 if (start := _val(override, "startOverride")) is not None
             }
@@ -514,7 +521,8 @@ class _DocxReader:
         numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
         if numpr is not None:
             num_id = _val(numpr, "numId") or num_id
-            level = int(_val(numpr, "ilvl") or level)
+            own_level = _number(_val(numpr, "ilvl"))
+            level = own_level if own_level is not None else level
         collected = _ParagraphText()
         self.runs(paragraph, collected)
         text = collected.text
@@ -2317,22 +2325,41 @@ def _attachments(lines: Sequence[_Line], vocabulary: _Vocabulary) -> tuple[Attac
 
 
 def _attachment(text: str, links: tuple[tuple[str, str], ...]) -> Attachment | None:
+    """An attachment from its line: the title, and the link in it or on it.
+
+    A link that is not an http(s) address (``mailto:``, a file on a drive) stays in the
+    title, in brackets, so that it is not lost.
+    """
     text = text.strip()
     if not text or text in ("-", "–"):
         return None
     if links:
-        label, url = links[0]
-        title = text if label in text else label
-        return Attachment(_attachment_title(title) or url, url)
+        label, target = links[0]
+        title = _attachment_title(text if label in text else label) or target
+        url = _http_link(target)
+        return Attachment(title if url else f"{title} ({target})", url)
     found = _URL.search(text)
     if found is None:
         return Attachment(_attachment_title(text))
-    url = found.group(0).rstrip(".,;)")
-    rest = (text[: found.start()] + text[found.start() + len(url) :]).strip()
+    written = found.group(0).rstrip(".,;)")
+    rest = (text[: found.start()] + text[found.start() + len(written) :]).strip()
     rest = re.sub(r"[(\[:–-]+\s*$|^\s*[)\]]", "", rest).strip(" ()[]:")
+    title = _attachment_title(rest) or written
+    url = _http_link(written)
+    if not url and title != written:
+        title = f"{title} ({written})"
+    return Attachment(title, url)
+
+
+def _http_link(written: str) -> str:
+    """An http(s) address as the model takes it (``www.…`` gets ``https://``), else ""."""
+    url = written.strip()
     if url.casefold().startswith("www."):
         url = f"https://{url}"
-    return Attachment(_attachment_title(rest) or found.group(0).rstrip(".,;)"), url)
+    scheme = re.match(r"https?://", url, re.I)
+    if scheme is None or any(c.isspace() for c in url):
+        return ""
+    return scheme.group(0).casefold() + url[scheme.end() :]
 
 
 def _attachment_title(text: str) -> str:
