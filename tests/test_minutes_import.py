@@ -1648,3 +1648,17 @@ def test_a_soft_hyphen_at_a_line_break_is_a_hyphen(tmp_path: Path) -> None:
     result = _items(tmp_path, "Punkt 1: Data\n\nReferat\nKlyngen drøftede spørgeske\u00ad\nmaet.\n")
     assert result.meeting.agenda is not None
     assert result.meeting.agenda.items[0].decision == "Klyngen drøftede spørgeskemaet."
+
+
+def test_attachment_links_the_model_takes_and_those_it_does_not(tmp_path: Path) -> None:
+    result = _items(
+        tmp_path,
+        "Punkt 1: Bilag\n\nBilag\nPjece: HTTPS://WWW.KK.DK/Akut\nwww.kiap.dk/pakker\n"
+        "Skriv til sekretariatet (mailto:sek@kk.dk)\n",
+    )
+    assert result.meeting.agenda is not None
+    assert result.meeting.agenda.items[0].attachments == (
+        Attachment("Pjece", "https://WWW.KK.DK/Akut"),
+        Attachment("www.kiap.dk/pakker", "https://www.kiap.dk/pakker"),
+        Attachment("Skriv til sekretariatet (mailto:sek@kk.dk)"),
+    )

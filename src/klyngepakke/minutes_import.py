@@ -2308,7 +2308,11 @@ def _attachments(lines: Sequence[_Line], vocabulary: _Vocabulary) -> tuple[Attac
             for line, piece in entry.pieces:
                 if texts and (
                     texts[-1][0].endswith(("-", "/"))
-                    or (piece[:1].islower() and not texts[-1][0].endswith("."))
+                    or (
+                        piece[:1].islower()
+                        and not texts[-1][0].endswith(".")
+                        and not _URL.match(piece)
+                    )
                 ):
                     joined = _join(texts[-1][0], piece, vocabulary)
                     texts[-1] = (joined, texts[-1][1] + line.links)
