@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -136,7 +137,7 @@ def test_the_table_of_contents_gets_its_entries(
     written = tmp_path / f"{document}.docx"
     klyngepakke.export(obj, "docx", written, options={**options, "update_fields": "yes"})
     updated = docx.Document(str(written))
-    headings = [p.text for p in updated.paragraphs if p.style.name == "Heading 1"]
+    headings = [p.text for p in updated.paragraphs if p.style and p.style.name == "Heading 1"]
     assert headings
     body = updated.element.body
     entries = "".join(node.text or "" for node in body.iter(qn("w:t")))
@@ -150,3 +151,63 @@ def test_the_table_of_contents_gets_its_entries(
     text = pdf_text(pdf)
     line = next(line for line in text.splitlines() if line.strip().startswith(headings[0]))
     assert line.rstrip()[-1].isdigit()  # "Formål ........ 2"
+
+
+def _words_pattern(text: str, words: int | None = None) -> str:
+    """``text`` (or its first ``words`` words) as a regex that allows any line breaks."""
+    return r"\s+".join(re.escape(word) for word in text.split()[:words])
+
+
+def _chapters_and_what_follows(written: Path) -> list[tuple[str, str]]:
+    """Each chapter heading (Heading 1) with the start of the paragraph or table after it."""
+    document = docx.Document(str(written))
+    body = list(document.element.body.iterchildren())
+    chapters = []
+    for paragraph in document.paragraphs:
+        if paragraph.style is None or paragraph.style.name != "Heading 1":
+            continue
+        following = body[body.index(paragraph._p) + 1]
+        texts = (
+            "".join(node.text or "" for node in first.iter(qn("w:t")))
+            for first in following.iter(qn("w:p"))
+        )
+        chapters.append((paragraph.text, " ".join(next(filter(None, texts)).split()[:3])))
+    return chapters
+
+
+@pytest.mark.parametrize("document", ["minutes", "package"])
+def test_the_pdf_is_laid_out_after_the_contents_are_filled_in(
+    package: ClusterPackage,
+    full_bundle: MeetingBundle,
+    steering_group_meeting: Meeting,
+    tmp_path: Path,
+    document: str,
+) -> None:
+    """Every chapter starts on the page the contents name, never alone at a page's foot.
+
+    Filling in the contents makes them longer; a PDF made from the layout before that left
+    "Punkt 5" of the steering-group minutes alone at the bottom of page 4, with the contents
+    saying page 4 while a fresh layout puts it on page 5.
+    """
+    obj, options = sources(package, full_bundle, steering_group_meeting)[document]
+    written = tmp_path / f"{document}.docx"
+    klyngepakke.export(obj, "docx", written, options=options)
+    text = pdf_text(convert_to_pdf(written, tmp_path / f"{document}.pdf"))
+    pages = text.split("\f")
+    contents_end = max(m.end() for m in re.finditer(r"\.{4,}\s*\d+\n", pages[0]))
+    pages[0] = pages[0][contents_end:]
+    chapters = _chapters_and_what_follows(written)
+    assert len(chapters) >= 3
+    for heading, following in chapters:
+        listed = re.search(_words_pattern(heading) + r"\s*\.{4,}\s*(\d+)", text)
+        assert listed is not None, heading
+        where = [
+            (number, found)
+            for number, page in enumerate(pages, start=1)
+            if (found := re.search(r"^\s*" + _words_pattern(heading), page, re.MULTILINE))
+        ]
+        assert len(where) == 1, (heading, [number for number, _ in where])
+        page_number, found = where[0]
+        assert page_number == int(listed.group(1)), heading
+        rest = pages[page_number - 1][found.end() :]
+        assert re.search(_words_pattern(following), rest), (heading, following, page_number)

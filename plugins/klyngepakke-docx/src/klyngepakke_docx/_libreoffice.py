@@ -5,13 +5,20 @@ entries. :func:`update_document` runs ``soffice --headless`` with a small LibreO
 macro that opens the document hidden, updates every index (the table of contents) and field,
 and stores it again as ``.docx`` or as PDF.
 
+Filling in the contents makes them longer, but LibreOffice keeps the page layout it made
+before: a PDF exported then can leave a heading alone at the bottom of a page, and the page
+numbers in the contents follow that stale layout. So the macro stores the updated document
+as ``.docx``, loads it again (a fresh layout), updates the indexes once more and compares:
+when nothing changed, the stored ``.docx`` is right and the PDF is exported from the fresh
+document; otherwise it repeats, at most three rounds.
+
 The macro lives in a private LibreOffice user profile made for this process (in a temporary
 folder, removed at exit), never in the user's own profile. Macros in a profile's own
 "Standard" library are trusted, so no macro-security setting is changed, and a separate
 profile lets this run while the user has LibreOffice open. File names reach the macro
-through environment variables, so no quoting of paths is needed. The macro writes ``ok`` or
-the error to a status file, which is how a failure inside LibreOffice is told apart from a
-crash.
+through environment variables, so no quoting of paths is needed. The macro writes ``ok`` (and
+the number of rounds) or the error to a status file, which is how a failure inside
+LibreOffice is told apart from a crash.
 """
 
 from __future__ import annotations
@@ -30,41 +37,91 @@ __all__ = ["find_soffice", "update_document"]
 
 _MODULE = "Klyngepakke"
 
-_MACRO = """REM  klyngepakke: update the indexes and fields of a document and store it.
+_MACRO = """REM  klyngepakke: fill in the indexes and fields of a document on a settled layout.
+REM  Filling in a table of contents makes it longer, and LibreOffice does not lay the pages
+REM  out afresh afterwards (a heading can stay alone at the bottom of a page, and the page
+REM  numbers follow that stale layout). So the document is stored as .docx and loaded again,
+REM  which lays it out from scratch, and the indexes are updated on that layout, until an
+REM  update no longer changes them. The PDF is made from the document as it was last loaded.
 Sub UpdateDocument
     Dim sStatus As String
     sStatus = Environ("KLYNGEPAKKE_LO_STATUS")
     On Error GoTo Failed
-    Dim aLoad(1) As New com.sun.star.beans.PropertyValue
-    aLoad(0).Name = "Hidden"
-    aLoad(0).Value = True
-    aLoad(1).Name = "UpdateDocMode"
-    aLoad(1).Value = 1
+    Dim sDocx As String
+    Dim sPdf As String
+    sDocx = Environ("KLYNGEPAKKE_LO_DOCX")
+    sPdf = Environ("KLYNGEPAKKE_LO_PDF")
     Dim oDoc As Object
-    oDoc = StarDesktop.loadComponentFromURL(ConvertToURL(Environ("KLYNGEPAKKE_LO_IN")), _
-        "_blank", 0, aLoad())
-    Dim oIndexes As Object
-    Dim i As Integer
-    Dim iPass As Integer
-    oIndexes = oDoc.getDocumentIndexes()
-    REM Twice: the first pass adds the entries, which may move the headings to other pages.
-    For iPass = 1 To 2
-        For i = 0 To oIndexes.getCount() - 1
-            oIndexes.getByIndex(i).update()
-        Next i
-        oDoc.getTextFields().refresh()
-    Next iPass
-    Dim aStore(0) As New com.sun.star.beans.PropertyValue
-    aStore(0).Name = "FilterName"
-    aStore(0).Value = Environ("KLYNGEPAKKE_LO_FILTER")
-    oDoc.storeToURL(ConvertToURL(Environ("KLYNGEPAKKE_LO_OUT")), aStore())
+    oDoc = LoadHidden(Environ("KLYNGEPAKKE_LO_IN"))
+    UpdateIndexes(oDoc)
+    UpdateIndexes(oDoc)
+    Dim sBefore As String
+    Dim sAfter As String
+    Dim bSettled As Boolean
+    Dim iRound As Integer
+    bSettled = False
+    iRound = 0
+    Do While Not bSettled And iRound < 3
+        iRound = iRound + 1
+        sBefore = IndexText(oDoc)
+        StoreAs(oDoc, sDocx, "MS Word 2007 XML")
+        oDoc.close(True)
+        oDoc = LoadHidden(sDocx)
+        UpdateIndexes(oDoc)
+        sAfter = IndexText(oDoc)
+        bSettled = (sAfter = sBefore)
+    Loop
+    If Not bSettled Then
+        StoreAs(oDoc, sDocx, "MS Word 2007 XML")
+    End If
+    If sPdf <> "" Then
+        StoreAs(oDoc, sPdf, "writer_pdf_Export")
+    End If
     oDoc.close(True)
-    WriteStatus(sStatus, "ok")
+    WriteStatus(sStatus, "ok " & iRound)
     StarDesktop.terminate()
     Exit Sub
 Failed:
     WriteStatus(sStatus, "error " & Err & " at line " & Erl & ": " & Error$)
     StarDesktop.terminate()
+End Sub
+
+Function LoadHidden(sPath As String) As Object
+    Dim aLoad(1) As New com.sun.star.beans.PropertyValue
+    aLoad(0).Name = "Hidden"
+    aLoad(0).Value = True
+    aLoad(1).Name = "UpdateDocMode"
+    aLoad(1).Value = 1
+    LoadHidden = StarDesktop.loadComponentFromURL(ConvertToURL(sPath), "_blank", 0, aLoad())
+End Function
+
+Sub UpdateIndexes(oDoc As Object)
+    Dim oIndexes As Object
+    Dim i As Integer
+    oIndexes = oDoc.getDocumentIndexes()
+    For i = 0 To oIndexes.getCount() - 1
+        oIndexes.getByIndex(i).update()
+    Next i
+    oDoc.getTextFields().refresh()
+End Sub
+
+Function IndexText(oDoc As Object) As String
+    Dim oIndexes As Object
+    Dim i As Integer
+    Dim sText As String
+    sText = ""
+    oIndexes = oDoc.getDocumentIndexes()
+    For i = 0 To oIndexes.getCount() - 1
+        sText = sText & oIndexes.getByIndex(i).getAnchor().getString() & Chr(10)
+    Next i
+    IndexText = sText
+End Function
+
+Sub StoreAs(oDoc As Object, sPath As String, sFilter As String)
+    Dim aStore(0) As New com.sun.star.beans.PropertyValue
+    aStore(0).Name = "FilterName"
+    aStore(0).Value = sFilter
+    oDoc.storeToURL(ConvertToURL(sPath), aStore())
 End Sub
 
 Sub WriteStatus(sPath As String, sText As String)
@@ -90,8 +147,6 @@ library:readonly="false" library:passwordprotected="false">
  <library:element library:name="{name}"/>
 </library:library>
 """
-
-_FILTERS = {False: "MS Word 2007 XML", True: "writer_pdf_Export"}
 
 _lock = threading.Lock()
 _profile: Path | None = None
@@ -173,13 +228,14 @@ def update_document(
         profile = _make_profile(soffice, timeout)
         copy_in = folder / "dokument.docx"
         shutil.copyfile(source, copy_in)
-        result = folder / ("dokument.pdf" if pdf else "resultat.docx")
+        updated = folder / "opdateret.docx"
+        result = folder / "dokument.pdf" if pdf else updated
         status = folder / "status.txt"
         environment = {
             **os.environ,
             "KLYNGEPAKKE_LO_IN": str(copy_in),
-            "KLYNGEPAKKE_LO_OUT": str(result),
-            "KLYNGEPAKKE_LO_FILTER": _FILTERS[pdf],
+            "KLYNGEPAKKE_LO_DOCX": str(updated),
+            "KLYNGEPAKKE_LO_PDF": str(result) if pdf else "",
             "KLYNGEPAKKE_LO_STATUS": str(status),
         }
         command = [
@@ -209,7 +265,7 @@ def update_document(
                 "seconds"
             ) from exc
         outcome = status.read_text(encoding="utf-8").strip() if status.exists() else ""
-        if outcome != "ok" or not result.is_file():
+        if not outcome.startswith("ok") or not result.is_file():
             detail = outcome or (run.stderr.strip() or f"exit code {run.returncode}")
             raise ExportError(f"{source}: LibreOffice could not update the document: {detail}")
         shutil.copyfile(result, target)
