@@ -577,7 +577,7 @@ def test_rate_changes(followup: MetricsReport) -> None:
     assert k1.versus_region == pytest.approx((40 / 23) / nord_ratio)
     none = changes[(None, "000103")]
     assert (none.ratio, none.versus_region) == (None, None)
-    assert "no services in either period" in none.note
+    assert "ingen ydelser i nogen af perioderne" in none.note
     assert (None, "000101") not in changes
     assert (None, "000999") not in changes
 

@@ -324,7 +324,10 @@ def test_overdispersion_constructed_dataset() -> None:
     assert result.tau2 == pytest.approx(11.82 / 0.09)
     assert result.p_value == pytest.approx(stats.chi2.sf(20.82, 10))
     assert result.limits_too_narrow
-    assert "too narrow" in result.explanation
+    # Danish, with Danish numbers: it is shown on slides and in documents.
+    assert result.explanation.startswith("Praksis varierer mere, end tilfældigheder kan forklare")
+    assert "(overspredning φ = 2,08 > 1,89 ved 10 praksis)" in result.explanation
+    assert "for snævre" in result.explanation
 
 
 def test_no_overdispersion_when_every_practice_meets_the_target() -> None:
@@ -332,7 +335,10 @@ def test_no_overdispersion_when_every_practice_meets_the_target() -> None:
     assert result.phi == pytest.approx(0.0)
     assert result.tau2 == 0.0
     assert not result.limits_too_narrow
-    assert "limits apply" in result.explanation
+    assert result.explanation == (
+        "Praksis varierer ikke mere, end tilfældigheder kan forklare (overspredning φ = 0,00 "
+        "≤ 2,63 ved 3 praksis): grænserne for tilfældig variation kan bruges, som de er."
+    )
 
 
 def test_overdispersion_z_score_uses_the_poisson_standard_error() -> None:
@@ -405,13 +411,15 @@ def test_rate_ratio_without_baseline_services() -> None:
     pi_lower = 0.025 ** (1 / 5)  # Clopper-Pearson lower limit for 5 of 5
     assert result.lower == pytest.approx(pi_lower / (1 - pi_lower))
     assert result.p_value == pytest.approx(2 * 0.5**5)
-    assert "baseline" in result.note
+    assert (
+        result.note == "ingen ydelser i baseline, så rateratioen og dens øvre grænse er uendelige"
+    )
 
 
 def test_rate_ratio_without_any_services() -> None:
     result = st.rate_ratio(0, 1000, 0, 1000)
     assert (result.ratio, result.lower, result.upper, result.p_value) == (None,) * 4
-    assert result.note
+    assert result.note == "ingen ydelser i nogen af perioderne, så der er intet at sammenligne"
 
 
 def test_rate_ratio_checks_its_input() -> None:

@@ -22,14 +22,21 @@ import sys
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from itertools import compress, repeat
 from operator import and_
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from klyngepakke.danish import format_date
+from klyngepakke.danish import (
+    format_count,
+    format_date,
+    format_decimal,
+    format_number,
+    format_percent,
+    format_points,
+    format_signed,
+)
 from klyngepakke.errors import KlyngepakkeError
 from klyngepakke.model import LabelledEnum, Question, QuestionKind
 
@@ -49,8 +56,10 @@ __all__ = [
     "SurveyComparison",
     "SurveyResults",
     "aggregate",
+    "answered_text",
     "compare",
     "render_results",
+    "response_lines",
 ]
 
 
@@ -786,17 +795,7 @@ def render_results(results: SurveyResults, comparison: SurveyComparison | None =
     Percentages are rounded to whole numbers, means to one decimal, with decimal commas.
     """
     lines = [results.title, "=" * len(results.title)]
-    lines.append(_responses_line(results))
-    if results.filter:
-        lines.append(f"Udvalgt: {_count(results.selected)} besvarelser, hvor {results.filter}")
-    if comparison is not None:
-        baseline = comparison.baseline
-        line = _responses_line(baseline, "Baseline: {} besvarelser")
-        if comparison.response_rate_change is not None:
-            line += f"; svarprocent {_points(comparison.response_rate_change)}"
-        lines.append(line)
-        if baseline.filter:
-            lines.append(f"Udvalgt i baseline: {_count(baseline.selected)} besvarelser")
+    lines += response_lines(results, comparison)
     lines.append("Procenter er af dem, der fik spørgsmålet.")
     warnings = [*results.warnings, *(comparison.warnings if comparison else ())]
     if comparison is not None:
@@ -818,23 +817,57 @@ def render_results(results: SurveyResults, comparison: SurveyComparison | None =
     return "\n".join(lines) + "\n"
 
 
+def response_lines(results: SurveyResults, comparison: SurveyComparison | None = None) -> list[str]:
+    """Who answered, in Danish: responses, response rate, selection, and the baseline's.
+
+    ``Besvarelser: 58 af 80 inviterede (73 %), indsamlet 1. marts 2027``, then the filter
+    that selected a subgroup, then the baseline's responses with the change in response rate.
+    The lines that open :func:`render_results`, for every output that shows results.
+    """
+    lines = [_responses_line(results)]
+    if results.filter:
+        lines.append(
+            f"Udvalgt: {format_count(results.selected)} besvarelser, hvor {results.filter}"
+        )
+    if comparison is not None:
+        baseline = comparison.baseline
+        line = _responses_line(baseline, "Baseline: {} besvarelser")
+        if comparison.response_rate_change is not None:
+            line += f"; svarprocent {format_points(comparison.response_rate_change)}"
+        lines.append(line)
+        if baseline.filter:
+            lines.append(f"Udvalgt i baseline: {format_count(baseline.selected)} besvarelser")
+    return lines
+
+
 def _responses_line(results: SurveyResults, template: str = "Besvarelser: {}") -> str:
-    line = template.format(_count(results.responded))
+    line = template.format(format_count(results.responded))
     if results.invited is not None:
-        line += f" af {_count(results.invited)} inviterede ({_percent_text(results.response_rate)})"
+        line += (
+            f" af {format_count(results.invited)} inviterede "
+            f"({format_percent(results.response_rate)})"
+        )
     if results.collected is not None:
         line += f", indsamlet {format_date(results.collected)}"
     return line
 
 
-def _question_lines(question: QuestionResult, change: QuestionChange | None = None) -> list[str]:
-    lines = textwrap.wrap(f"{question.text} [{question.code}]", _TEXT_WIDTH, break_long_words=False)
-    answered = f"{_count(question.answered)} svar af {_count(question.shown)}, der fik spørgsmålet"
-    if not question.shown:
-        answered = "Ingen fik spørgsmålet"
+def answered_text(question: QuestionResult) -> str:
+    """``12 svar af 14, der fik spørgsmålet``, and whether more than one answer was possible."""
+    answered = (
+        f"{format_count(question.answered)} svar af {format_count(question.shown)}, "
+        "der fik spørgsmålet"
+        if question.shown
+        else "Ingen fik spørgsmålet"
+    )
     if question.kind is QuestionKind.MULTIPLE_CHOICE:
         answered += " (flere svar mulige)"
-    lines.append(f"  {answered}")
+    return answered
+
+
+def _question_lines(question: QuestionResult, change: QuestionChange | None = None) -> list[str]:
+    lines = textwrap.wrap(f"{question.text} [{question.code}]", _TEXT_WIDTH, break_long_words=False)
+    lines.append(f"  {answered_text(question)}")
     if change is not None and change.presence is Presence.ADDED:
         lines.append("  Nyt spørgsmål: ingen baseline")
     if change is not None:
@@ -851,14 +884,14 @@ def _question_lines(question: QuestionResult, change: QuestionChange | None = No
 
 def _option_lines(question: QuestionResult, change: QuestionChange | None) -> list[str]:
     width = max(len(option.label) for option in question.options)
-    count_width = max(len(_count(option.count)) for option in question.options)
+    count_width = max(len(format_count(option.count)) for option in question.options)
     lines = []
     for option in question.options:
         percent = option.percent
         bar = "█" * int(_BAR_WIDTH * percent / 100 + 0.5) if percent else ""
         line = (
-            f"  {option.label:<{width}}  {_count(option.count):>{count_width}}"
-            f"  {_percent_text(percent):>5}  {bar:<{_BAR_WIDTH}}"
+            f"  {option.label:<{width}}  {format_count(option.count):>{count_width}}"
+            f"  {format_percent(percent):>5}  {bar:<{_BAR_WIDTH}}"
         )
         if change is not None:
             line += f"  {_option_change_text(change, option.code)}"
@@ -868,7 +901,7 @@ def _option_lines(question: QuestionResult, change: QuestionChange | None) -> li
             if removed.presence is Presence.REMOVED:
                 lines.append(
                     f"  (fjernet: {removed.label}, i baseline "
-                    f"{_percent_text(removed.baseline_percent)})"
+                    f"{format_percent(removed.baseline_percent)})"
                 )
     return lines
 
@@ -880,8 +913,10 @@ def _option_change_text(change: QuestionChange, code: str) -> str:
     if option.presence is Presence.ADDED:
         return f"{'':>7}  (ny svarmulighed)"
     if option.change is None:
-        return f"{'':>7}  (baseline {_percent_text(option.baseline_percent)})"
-    return f"{_points(option.change):>7}  (baseline {_percent_text(option.baseline_percent)})"
+        return f"{'':>7}  (baseline {format_percent(option.baseline_percent)})"
+    return (
+        f"{format_points(option.change):>7}  (baseline {format_percent(option.baseline_percent)})"
+    )
 
 
 def _scale_line(scale: ScaleSummary, change: QuestionChange | None) -> str:
@@ -890,7 +925,9 @@ def _scale_line(scale: ScaleSummary, change: QuestionChange | None) -> str:
         span += ", uden " + " og ".join(f"'{label}'" for label in scale.off_scale)
     if scale.mean is None:
         return f"  Gennemsnit: ingen svar på skalaen ({span})"
-    line = f"  Gennemsnit {_decimal(scale.mean, 1)} ({span}; {_count(scale.count)} svar)"
+    line = (
+        f"  Gennemsnit {format_decimal(scale.mean, 1)} ({span}; {format_count(scale.count)} svar)"
+    )
     return line + _mean_change_text(change)
 
 
@@ -898,8 +935,8 @@ def _numbers_line(numbers: NumberSummary, change: QuestionChange | None) -> str:
     assert numbers.mean is not None
     assert numbers.median is not None
     line = (
-        f"  Gennemsnit {_decimal(numbers.mean, 1)}; median {_number(numbers.median)}; "
-        f"laveste {_number(numbers.minimum)}; højeste {_number(numbers.maximum)}"
+        f"  Gennemsnit {format_decimal(numbers.mean, 1)}; median {format_number(numbers.median)}; "
+        f"laveste {format_number(numbers.minimum)}; højeste {format_number(numbers.maximum)}"
     )
     return line + _mean_change_text(change)
 
@@ -907,9 +944,9 @@ def _numbers_line(numbers: NumberSummary, change: QuestionChange | None) -> str:
 def _mean_change_text(change: QuestionChange | None) -> str:
     if change is None or change.baseline_mean is None:
         return ""
-    text = f"  (baseline {_decimal(change.baseline_mean, 1)}"
+    text = f"  (baseline {format_decimal(change.baseline_mean, 1)}"
     if change.mean_change is not None:
-        text += f"; {_signed(_decimal(change.mean_change, 1))}"
+        text += f"; {format_signed(change.mean_change, 1)}"
     return text + ")"
 
 
@@ -920,39 +957,3 @@ def _text_lines(texts: Iterable[str]) -> list[str]:
         lines.append(f"  - {first}")
         lines += [f"    {line}" for line in rest]
     return lines
-
-
-def _rounded(value: float, places: int) -> Decimal:
-    # Half up, as people round: 12.5 % is shown as 13 %, not 12 % (Python rounds to even).
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def _decimal(value: float, places: int) -> str:
-    rounded = _rounded(value, places)
-    if rounded == 0:
-        rounded = abs(rounded)
-    return f"{rounded:,.{places}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    if float(value).is_integer():
-        return _decimal(value, 0)
-    return _decimal(value, 1)
-
-
-def _count(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def _percent_text(value: float | None) -> str:
-    return "–" if value is None else f"{_decimal(value, 0)} %"
-
-
-def _signed(text: str) -> str:
-    return text if text.startswith("-") or text.strip("0,") == "" else f"+{text}"
-
-
-def _points(value: float) -> str:
-    return f"{_signed(_decimal(value, 0))} pp"

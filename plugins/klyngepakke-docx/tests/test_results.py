@@ -417,9 +417,19 @@ def test_the_notes_on_suppression_are_all_there_in_danish(
     assert notes[0] == f'"{HIDDEN}": skjult af hensyn til fortroligheden.'
     for note in view.notes:
         assert squash(note) in notes
-    if view.funnel.limits_too_narrow:
-        assert any(note.startswith(f"Praksis i {view.region} varierer mere") for note in notes)
+    assert view.funnel.limits_too_narrow  # the synthetic practices vary beyond chance
+    assert squash(view.funnel.note) in notes
+    assert view.funnel.note.startswith("Praksis varierer mere, end tilfældigheder kan forklare")
     assert "The practices" not in all_text(report)
+
+
+def test_the_funnel_note_only_when_the_limits_are_too_narrow(
+    tmp_path: Path, full_bundle: MeetingBundle, view: ClusterView
+) -> None:
+    note = "Praksis varierer ikke mere, end tilfældigheder kan forklare."
+    funnel = attrs.evolve(view.funnel, limits_too_narrow=False, note=note)
+    bundle = attrs.evolve(full_bundle, metrics=attrs.evolve(view, funnel=funnel))
+    assert note not in all_text(render(tmp_path, bundle))
 
 
 def test_numbers_in_the_data_tables_are_danish(report: DocxDocument) -> None:

@@ -32,6 +32,7 @@ from typing import Final
 
 import attrs
 
+from klyngepakke.danish import format_count, format_decimal
 from klyngepakke.metrics.results import FunnelFlag, RateEstimate
 
 __all__ = [
@@ -353,6 +354,7 @@ class Overdispersion:
     """The Winsorised z-scores, in the order of the input."""
     limits_too_narrow: bool
     explanation: str
+    """What φ means for the funnel, in Danish, for the people who read the slides."""
 
 
 def overdispersion(
@@ -403,17 +405,19 @@ def overdispersion(
     tau2 = max(0.0, (units * phi - (units - 1)) / denominator) if denominator > 0 else 0.0
 
     too_narrow = phi > threshold
+    # Danish: the explanation ends up on slides and in documents (FunnelData.note).
+    measured = f"overspredning φ = {format_decimal(phi, 2)} {'>' if too_narrow else '≤'} "
+    measured += f"{format_decimal(threshold, 2)} ved {format_count(units)} praksis"
     if too_narrow:
         explanation = (
-            f"The practices vary more than chance allows (overdispersion φ = {phi:.2f} "
-            f"> {threshold:.2f} for {units} practices): the Poisson funnel limits are too "
-            "narrow and flag too many practices. Read flags as prompts for discussion, or "
-            f"widen the limits (between-practice variance τ² = {tau2:.4g})."
+            f"Praksis varierer mere, end tilfældigheder kan forklare ({measured}): grænserne "
+            "for tilfældig variation er derfor for snævre og markerer for mange praksis. Læs "
+            "markeringerne som anledning til en drøftelse, ikke som en vurdering."
         )
     else:
         explanation = (
-            f"The practices vary about as much as chance allows (overdispersion φ = {phi:.2f} "
-            f"≤ {threshold:.2f} for {units} practices): the Poisson funnel limits apply."
+            f"Praksis varierer ikke mere, end tilfældigheder kan forklare ({measured}): "
+            "grænserne for tilfældig variation kan bruges, som de er."
         )
     return Overdispersion(
         phi=phi,
@@ -434,7 +438,8 @@ def overdispersion(
 class RateRatio:
     """Follow-up rate over baseline rate, with its exact conditional interval and test.
 
-    A value is ``None`` where it is undefined or infinite; ``note`` then says why.
+    A value is ``None`` where it is undefined or infinite; ``note`` then says why, in Danish
+    (it is shown next to the change in documents).
     """
 
     ratio: float | None
@@ -486,9 +491,8 @@ def rate_ratio(
 
     total = count1 + count0
     if total == 0:
-        return RateRatio(
-            None, None, None, None, confidence, null_ratio, "no services in either period"
-        )
+        nothing = "ingen ydelser i nogen af perioderne, så der er intet at sammenligne"
+        return RateRatio(None, None, None, None, confidence, null_ratio, nothing)
     alpha = 1 - confidence
     scale = pop0 / pop1
 
@@ -501,7 +505,7 @@ def rate_ratio(
     p_value = float(stats.binomtest(count1, total, pi_null).pvalue)
     note = ""
     if count0 == 0:
-        note = "no services at baseline: the ratio and its upper limit are infinite"
+        note = "ingen ydelser i baseline, så rateratioen og dens øvre grænse er uendelige"
     return RateRatio(
         ratio=to_ratio(count1 / total),
         lower=to_ratio(pi_lower),

@@ -9,7 +9,11 @@ baseline, and the notes on what is hidden and why. What the bundle lacks is a ma
 placeholder telling what to supply; a synthetic bundle says so on every page.
 
 The wording and number formats are those of :func:`klyngepakke.survey_results.render_results`
-and of ``klyngepakke metrics compute``, so the report, the terminal and the slides agree.
+and of ``klyngepakke metrics compute``, so the report, the terminal and the slides agree: the
+numbers are formatted by :mod:`klyngepakke.danish` (half-up rounding, decimal comma, thousands
+full stop), the survey's response lines by :func:`~klyngepakke.survey_results.response_lines`
+and :func:`~klyngepakke.survey_results.answered_text`, and the notes come from the metrics
+themselves.
 """
 
 from __future__ import annotations
@@ -22,24 +26,25 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 
 from klyngepakke.bundle import MeetingBundle
-from klyngepakke.danish import format_date
+from klyngepakke.danish import (
+    NO_VALUE,
+    format_count,
+    format_date,
+    format_decimal,
+    format_number,
+    format_percent,
+    format_points,
+    format_signed,
+)
 from klyngepakke.metrics.privacy import HIDDEN_MARK
 from klyngepakke.metrics.results import ClusterView, Period, ShownChange, ShownGroup
-from klyngepakke.model import QuestionKind
-
-# The survey's own Danish formats (half-up rounding, decimal comma, thousands full stop) and
-# its response line, so the report words and rounds exactly as render_results does.
 from klyngepakke.survey_results import (
     OptionChange,
     Presence,
     QuestionChange,
     QuestionResult,
-    _count,
-    _decimal,
-    _percent_text,
-    _points,
-    _responses_line,
-    _signed,
+    answered_text,
+    response_lines,
 )
 from klyngepakke_docx._common import meeting_when, set_bundle_header
 from klyngepakke_docx._document import SYNTHETIC_COLOUR, SYNTHETIC_MARK, Cell, WordDocument
@@ -48,9 +53,6 @@ if TYPE_CHECKING:
     from docx.table import Table, _Cell
 
 __all__ = ["write_results"]
-
-NO_VALUE: Final = "–"
-"""Shown where a value does not exist (no baseline, no answers), as render_results does."""
 
 _QUESTION_FILL: Final = "DEEAF6"
 _SYNTHETIC_NOTICE: Final = (
@@ -130,17 +132,7 @@ def _survey(doc: WordDocument, bundle: MeetingBundle) -> None:
             )
         return
     comparison = bundle.survey_comparison
-    lines = [_responses_line(results)]
-    if results.filter:
-        lines.append(f"Udvalgt: {_count(results.selected)} besvarelser, hvor {results.filter}")
-    if comparison is not None:
-        baseline = comparison.baseline
-        line = _responses_line(baseline, "Baseline: {} besvarelser")
-        if comparison.response_rate_change is not None:
-            line += f"; svarprocent {_points(comparison.response_rate_change)}"
-        lines.append(line)
-        if baseline.filter:
-            lines.append(f"Udvalgt i baseline: {_count(baseline.selected)} besvarelser")
+    lines = response_lines(results, comparison)
     lines.append("Procenter er af dem, der fik spørgsmålet.")
     if comparison is not None:
         lines.append(
@@ -228,7 +220,11 @@ def _question_rows(
     with_baseline = columns > 3
     if question.options:
         for option in question.options:
-            cells: list[Cell] = [option.label, _count(option.count), _percent_text(option.percent)]
+            cells: list[Cell] = [
+                option.label,
+                format_count(option.count),
+                format_percent(option.percent),
+            ]
             if with_baseline:
                 cells += _option_change_cells(change, option.code)
             rows.append((cells, _Kind.VALUES))
@@ -236,7 +232,7 @@ def _question_rows(
             for removed in change.options:
                 if removed.presence is Presence.REMOVED:
                     cells = [f"{removed.label} (fjernet)", NO_VALUE, NO_VALUE]
-                    cells += [_percent_text(removed.baseline_percent), NO_VALUE]
+                    cells += [format_percent(removed.baseline_percent), NO_VALUE]
                     rows.append((cells, _Kind.VALUES))
     if question.scale is not None:
         rows.append((_scale_cells(question, change, with_baseline), _Kind.VALUES))
@@ -250,14 +246,7 @@ def _question_rows(
 def _question_cell(
     doc: WordDocument, question: QuestionResult, change: QuestionChange | None
 ) -> Cell:
-    answered = (
-        f"{_count(question.answered)} svar af {_count(question.shown)}, der fik spørgsmålet"
-        if question.shown
-        else "Ingen fik spørgsmålet"
-    )
-    if question.kind is QuestionKind.MULTIPLE_CHOICE:
-        answered += " (flere svar mulige)"
-    details = [answered]
+    details = [answered_text(question)]
     if change is not None and change.presence is Presence.ADDED:
         details.append("Nyt spørgsmål: ingen baseline")
     if change is not None:
@@ -279,8 +268,8 @@ def _option_change_cells(change: QuestionChange | None, code: str) -> list[Cell]
         return [NO_VALUE, NO_VALUE]
     if option.presence is Presence.ADDED:
         return [NO_VALUE, "ny svarmulighed"]
-    baseline = _percent_text(option.baseline_percent)
-    return [baseline, NO_VALUE if option.change is None else _points(option.change)]
+    baseline = format_percent(option.baseline_percent)
+    return [baseline, NO_VALUE if option.change is None else format_points(option.change)]
 
 
 def _scale_cells(
@@ -295,13 +284,17 @@ def _scale_cells(
     if scale.mean is None:
         cells = [f"Gennemsnit: ingen svar på skalaen ({span})", "0", NO_VALUE]
     else:
-        cells = [f"Gennemsnit (skala {span})", _count(scale.count), _decimal(scale.mean, 1)]
+        cells = [
+            f"Gennemsnit (skala {span})",
+            format_count(scale.count),
+            format_decimal(scale.mean, 1),
+        ]
     if with_baseline:
         baseline = change.baseline_mean if change is not None else None
         difference = change.mean_change if change is not None else None
         cells += [
-            NO_VALUE if baseline is None else _decimal(baseline, 1),
-            NO_VALUE if difference is None else _signed(_decimal(difference, 1)),
+            NO_VALUE if baseline is None else format_decimal(baseline, 1),
+            NO_VALUE if difference is None else format_signed(difference, 1),
         ]
     return cells
 
@@ -311,21 +304,15 @@ def _numbers_text(question: QuestionResult, change: QuestionChange | None) -> st
     assert numbers is not None
     assert numbers.mean is not None
     text = (
-        f"Gennemsnit {_decimal(numbers.mean, 1)}; median {_plain(numbers.median)}; "
-        f"laveste {_plain(numbers.minimum)}; højeste {_plain(numbers.maximum)}"
+        f"Gennemsnit {format_decimal(numbers.mean, 1)}; median {format_number(numbers.median)}; "
+        f"laveste {format_number(numbers.minimum)}; højeste {format_number(numbers.maximum)}"
     )
     if change is not None and change.baseline_mean is not None:
-        text += f" (baseline {_decimal(change.baseline_mean, 1)}"
+        text += f" (baseline {format_decimal(change.baseline_mean, 1)}"
         if change.mean_change is not None:
-            text += f"; {_signed(_decimal(change.mean_change, 1))}"
+            text += f"; {format_signed(change.mean_change, 1)}"
         text += ")"
     return text
-
-
-def _plain(value: float | None) -> str:
-    if value is None:
-        return NO_VALUE
-    return _decimal(value, 0 if float(value).is_integer() else 1)
 
 
 def _no_banding(table: Table) -> None:
@@ -379,13 +366,13 @@ def _service_data(doc: WordDocument, bundle: MeetingBundle) -> None:
 
 def _number(value: float | None, places: int = 1) -> str:
     """A shown number, or the hidden mark where privacy left it out."""
-    return HIDDEN_MARK if value is None else _decimal(value, places)
+    return HIDDEN_MARK if value is None else format_decimal(value, places)
 
 
 def _interval(lower: float | None, upper: float | None, places: int = 1) -> str:
     if lower is None or upper is None:
         return HIDDEN_MARK
-    return f"{_decimal(lower, places)}–{_decimal(upper, places)}"
+    return f"{format_decimal(lower, places)}–{format_decimal(upper, places)}"
 
 
 def _practices(doc: WordDocument, view: ClusterView) -> None:
@@ -411,7 +398,7 @@ def _practices(doc: WordDocument, view: ClusterView) -> None:
     doc.table(header, rows, widths=(1.1, 1.2, 0.9, 0.9, 1.2, 1.7), centre_columns=range(1, 5))
     doc.note(
         "Placering: hvor praksis ligger i forhold til 95 %- og 99,8 %-grænserne omkring "
-        f"niveauet i {view.funnel.region} ({_decimal(view.funnel.target_rate, 1)} pr. "
+        f"niveauet i {view.funnel.region} ({format_decimal(view.funnel.target_rate, 1)} pr. "
         f"{view.per})."
     )
     if view.banded:
@@ -433,7 +420,7 @@ def _groups(doc: WordDocument, view: ClusterView) -> None:
     rows = [
         (
             name,
-            _count(group.practices),
+            format_count(group.practices),
             group.pooled.population_band
             if group.pooled.population is None and group.pooled.population_band
             else _number(group.pooled.population, 0),
@@ -463,7 +450,7 @@ def _changes(doc: WordDocument, view: ClusterView) -> None:
     def ratio(change: ShownChange, value: float | None) -> str:
         if change.suppressed:
             return HIDDEN_MARK
-        return NO_VALUE if value is None else _decimal(value, 2)
+        return NO_VALUE if value is None else format_decimal(value, 2)
 
     def interval(change: ShownChange) -> str:
         if change.suppressed:
@@ -504,14 +491,10 @@ def _notes(doc: WordDocument, view: ClusterView) -> None:
     if any(value is None for value in hidden) or any(c.suppressed for c in view.changes):
         lines.append(f'"{HIDDEN_MARK}": skjult af hensyn til fortroligheden.')
     lines += list(view.notes)
-    if view.funnel.limits_too_narrow and view.funnel.phi is not None:
-        # The funnel's own note is in English; this says the same for the reader in Danish.
-        lines.append(
-            f"Praksis i {view.funnel.region} varierer mere, end tilfældigheder kan forklare "
-            f"(overspredning φ = {_decimal(view.funnel.phi, 2)}): grænserne omkring niveauet i "
-            "regionen er derfor for snævre og markerer for mange praksis. Læs placeringen som "
-            "anledning til en drøftelse, ikke som en vurdering."
-        )
+    if view.funnel.limits_too_narrow and view.funnel.note:
+        # The practices vary more than chance allows: the reader must know that the
+        # placements overstate; when the limits apply, the note would only add length.
+        lines.append(view.funnel.note)
     if not lines:
         return
     doc.heading("Om tallene", 2)
