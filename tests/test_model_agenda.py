@@ -6,8 +6,20 @@ import datetime as dt
 
 import pytest
 
-from klyngepakke.errors import ModelError, Problem
-from klyngepakke.model import Agenda, AgendaItem, AgendaItemKind, Attachment, LabelledEnum, TimeSlot
+from klyngepakke.conversion import dumps, loads
+from klyngepakke.errors import DocumentError, ModelError, Problem
+from klyngepakke.model import (
+    Agenda,
+    AgendaItem,
+    AgendaItemKind,
+    Attachment,
+    LabelledEnum,
+    Meeting,
+    MeetingKind,
+    TimeSlot,
+)
+
+URL = "https://kiap.dk/notat.pdf"
 
 
 def slot(text: str) -> TimeSlot:
@@ -45,6 +57,40 @@ def test_attachment_needs_a_title() -> None:
     with pytest.raises(ModelError) as info:
         Attachment("  ")
     assert info.value.problems == (Problem(("title",), "must not be empty, got '  '"),)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["bilag.pdf", "www.kiap.dk/bilag.pdf", "ftp://kiap.dk/bilag.pdf", "https://kiap.dk/mit bilag"],
+)
+def test_attachment_link_must_be_an_http_link(url: str) -> None:
+    with pytest.raises(ModelError) as info:
+        Attachment("Notat om akutfunktionen", url)
+    assert info.value.problems == (Problem(("url",), f"{url!r} is not an http(s) link"),)
+
+
+@pytest.mark.parametrize("url", ["", "https://kiap.dk/bilag.pdf", "http://viborg.dk/notat"])
+def test_attachment_link_may_be_empty_or_http(url: str) -> None:
+    assert Attachment("Notat om akutfunktionen", url).url == url
+
+
+def test_bad_attachment_link_in_a_meeting_file_names_its_path_and_line() -> None:
+    meeting = Meeting(
+        id="styregruppe-2024-09",
+        title="Møde i klyngestyregruppen",
+        kind=MeetingKind.STEERING_GROUP,
+        start=dt.datetime(2024, 9, 27, 11, 0),
+        end=dt.datetime(2024, 9, 27, 14, 0),
+        agenda=Agenda((item("Velkomst", number="1", attachments=(Attachment("Notat", URL),)),)),
+    )
+    text = dumps(meeting, "yaml")
+    assert loads(text, "yaml") == meeting
+    with pytest.raises(DocumentError) as info:
+        loads(text.replace(URL, "notat.pdf"), "yaml")
+    assert (
+        "agenda.items[0].attachments[0].url: 'notat.pdf' is not an http(s) link (line 14)"
+        in str(info.value)
+    )
 
 
 # -- AgendaItem -----------------------------------------------------------------------------

@@ -84,13 +84,22 @@ class TimeSlot(Checked):
 
 @attrs.frozen
 class Attachment(Checked):
-    """A bilag: a document that belongs to an agenda item, by title and optional link."""
+    """A bilag: a document that belongs to an agenda item, by title and optional link.
+
+    The link, when given, is an http(s) URL without spaces, as for a package's materials:
+    documents and exports turn it into a hyperlink.
+    """
 
     title: str
     url: str = ""
 
     def _check(self) -> Iterator[Problem]:
+        # Imported here: _package imports this module, so a module-level import would be
+        # circular; both are loaded before any attachment is made.
+        from klyngepakke.model._package import url_problems
+
         yield from text_problems(self.title, "title")
+        yield from url_problems(self.url, "url")
 
 
 @attrs.frozen

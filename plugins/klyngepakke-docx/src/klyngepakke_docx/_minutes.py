@@ -271,11 +271,8 @@ def _text(doc: WordDocument, text: str) -> None:
 def _attachments(doc: WordDocument, attachments: Sequence[Attachment]) -> None:
     items = doc.bullets("" for _ in attachments)
     for paragraph, attachment in zip(items, attachments, strict=True):
-        url = attachment.url.strip()
-        if url.startswith(("https://", "http://")):
-            doc.hyperlink(paragraph, attachment.title, url)
-        elif url:
-            doc.add_text(paragraph, f"{attachment.title} ({url})", links=False)
+        if attachment.url:  # the model allows only http(s) links
+            doc.hyperlink(paragraph, attachment.title, attachment.url)
         else:
             doc.add_text(paragraph, attachment.title)
 
