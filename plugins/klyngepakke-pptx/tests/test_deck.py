@@ -36,7 +36,9 @@ from klyngepakke.model import (
     ClusterPackage,
     Organisation,
     OrganisationKind,
+    Recommendation,
     ResponseSet,
+    Role,
 )
 from klyngepakke.survey_results import aggregate
 from klyngepakke_pptx import PptxExporter
@@ -465,6 +467,153 @@ def test_follow_up_advice_continues_with_its_headings_kept_together(deck: Any) -
     for slide in pages:
         body = [p for p in written(slide.placeholders[1].text_frame._txBody) if p.text]
         assert not body[-1].bold, "a heading was left at the bottom of a page"
+
+
+# -- recommendations ------------------------------------------------------------------------
+
+
+def table_rows(slide: Any) -> list[list[str]]:
+    (table,) = [shape.table for shape in slide.shapes if shape.has_table]
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def with_recommendations(bundle: MeetingBundle, shows: tuple[str, ...], count: int = 3) -> Any:
+    """The bundle's package with recommendations in two groups and without one, shown by
+    block 3's dialogue (``shows``)."""
+    both = (Role.CLUSTER_MEMBERS, Role.MUNICIPALITY)
+    recommendations = [
+        Recommendation(
+            f"visitation-{n}",
+            f"Aftaler, hvordan akutfunktionen visiterer patient nr. {n} fra almen praksis.",
+            (Role.MUNICIPALITY,),
+            group="Visitation",
+        )
+        for n in range(1, count + 1)
+    ]
+    recommendations += [
+        Recommendation(
+            "kontakt", "Gør det nemt at komme i kontakt med hinanden.", both, "Samarbejde"
+        ),
+        Recommendation("klu", "Tager samarbejdet op i KLU.", both),
+    ]
+    items = list(bundle.package.programme.items)
+    block = items[-1]
+    dialogue = attrs.evolve(block.items[0], shows=shows)
+    items[-1] = attrs.evolve(block, items=(dialogue,))
+    package = attrs.evolve(
+        bundle.package,
+        recommendations=tuple(recommendations),
+        programme=attrs.evolve(bundle.package.programme, items=tuple(items)),
+    )
+    return build_deck(attrs.evolve(bundle, package=package))
+
+
+def test_recommendations_are_a_checklist_after_the_item_that_shows_them(
+    bundle: MeetingBundle,
+) -> None:
+    presentation = with_recommendations(bundle, ("recommendations",))
+    names = titles(presentation)
+    dialogue = "Opsamling og opfølgning i plenum"
+    first = names.index(dialogue)
+    assert names[first + 1] == dialogue  # the item's own slide, then its checklist
+    assert names[first + 2] == "Aftaler: hvad, hvem og hvornår"
+    slide = presentation.slides[first + 1]
+    rows = table_rows(slide)
+    check = "\N{BALLOT BOX}"
+    assert rows == [
+        ["", "Anbefaling", "Hvem"],
+        ["", "Visitation", ""],
+        *[
+            [
+                check,
+                f"Aftaler, hvordan akutfunktionen visiterer patient nr. {n} fra almen praksis.",
+                "Kommunen",
+            ]
+            for n in (1, 2, 3)
+        ],
+        ["", "Samarbejde", ""],
+        [check, "Gør det nemt at komme i kontakt med hinanden.", "Klyngens medlemmer og kommunen"],
+        ["", "Øvrige anbefalinger", ""],  # not under the group before them
+        [check, "Tager samarbejdet op i KLU.", "Klyngens medlemmer og kommunen"],
+    ]
+    (frame,) = [shape for shape in slide.shapes if shape.has_table]
+    widths = [column.width for column in frame.table.columns]
+    assert [round(width / sum(widths), 2) for width in widths] == [0.06, 0.66, 0.28]
+    group_cells = frame.table.rows[1].cells
+    assert all(str(cell.fill.fore_color.rgb) == "DEEAF6" for cell in group_cells)
+    assert all(r.get("b") == "1" for r in group_cells[1]._tc.iter(f"{A}rPr"))
+    text = notes(slide)
+    assert text.startswith("Tid: kl. 18.10–18.30 (20 min).")
+    assert (
+        "Gå anbefalingerne igennem: hvad er på plads, og hvad vil I arbejde med? Tjeklisten "
+        "kan printes fra Word (document=recommendations)."
+    ) in text
+    assert "SYNTETISKE DATA" in slide_text(slide)
+
+
+def test_a_group_shown_alone_is_titled_by_its_name_without_a_heading_row(
+    bundle: MeetingBundle,
+) -> None:
+    presentation = with_recommendations(bundle, ("Samarbejde", "Visitation"))
+    names = titles(presentation)
+    first = names.index("Samarbejde")
+    assert names[first + 1] == "Visitation"
+    assert table_rows(presentation.slides[first])[1:] == [
+        [
+            "\N{BALLOT BOX}",
+            "Gør det nemt at komme i kontakt med hinanden.",
+            "Klyngens medlemmer og kommunen",
+        ],
+    ]
+    assert [row[1] for row in table_rows(presentation.slides[first + 1])][1] == (
+        "Aftaler, hvordan akutfunktionen visiterer patient nr. 1 fra almen praksis."
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "second_page_starts"),
+    [
+        (9, "Samarbejde"),  # the heading would have been the first page's last row
+        (14, "Visitation (fortsat)"),  # the second page goes on inside the group
+    ],
+)
+def test_a_long_checklist_continues_with_its_group_headings_kept_with_their_rows(
+    bundle: MeetingBundle, count: int, second_page_starts: str
+) -> None:
+    presentation = with_recommendations(bundle, ("recommendations",), count=count)
+    pages = [
+        slide
+        for slide in presentation.slides
+        if title(slide).startswith("Opsamling og opfølgning i plenum")
+        and any(shape.has_table for shape in slide.shapes)
+    ]
+    tables = [table_rows(slide) for slide in pages]
+    assert len(tables) == 2
+    assert title(pages[1]) == "Opsamling og opfølgning i plenum (fortsat)"
+    assert tables[1][0] == ["", "Anbefaling", "Hvem"]
+    assert tables[1][1] == ["", second_page_starts, ""]
+    shown = [row[1] for rows in tables for row in rows[1:] if row[0]]
+    assert len(shown) == count + 2  # every recommendation once
+    for rows in tables:
+        assert rows[-1][0], "a group heading was left at the bottom of a slide"
+    assert overflowing(presentation, Measure()) == []
+
+
+def test_the_forebyggelse_topic_shows_its_checklist_in_block_3() -> None:
+    pytest.importorskip("klyngepakke_forebyggelse")
+    package = get_package("forebyggelse")
+    presentation = build_deck(synthetic_bundle(package, seed=0))
+    names = titles(presentation)
+    block = names.index("Blok 3: Afslutning, anbefalinger og aftaler")
+    pages = [
+        slide
+        for slide in list(presentation.slides)[block:]
+        if title(slide).startswith("Anbefalingerne som tjekliste")
+        and any(shape.has_table for shape in slide.shapes)
+    ]
+    ticked = [row[1] for slide in pages for row in table_rows(slide)[1:] if row[0]]
+    assert ticked == [r.text for r in package.recommendations]
+    assert overflowing(presentation, Measure()) == []
 
 
 # -- with a baseline ------------------------------------------------------------------------

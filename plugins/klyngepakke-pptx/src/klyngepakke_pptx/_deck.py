@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Final
 from klyngepakke.bundle import MeetingBundle
 from klyngepakke.danish import format_date
 from klyngepakke.exporters import option_flag
-from klyngepakke.model import AgendaItem, AgendaItemKind, TextSection
+from klyngepakke.model import (
+    ALL_RECOMMENDATIONS,
+    AgendaItem,
+    AgendaItemKind,
+    TextSection,
+    group_recommendations,
+)
 from klyngepakke.planning import RunbookPlan
 from klyngepakke_pptx._format import clock, decimal
 from klyngepakke_pptx._programme import TimedItem, schedule
@@ -39,6 +45,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Gaps", "build_deck", "write_deck"]
 
+CHECKBOX: Final = "☐"
+"""Before each recommendation: a box to tick in the meeting."""
+OTHER_RECOMMENDATIONS: Final = "Øvrige anbefalinger"
+"""The heading of recommendations without a group, listed after grouped ones."""
 EMPTY_AGREEMENT_ROWS: Final = 5
 AGREEMENT_ROW_HEIGHT: Final = 502920  # 0.55 in: room to write by hand or type
 
@@ -300,9 +310,11 @@ class _Deck:
             self.introduction_slides(item, timed)
         else:
             self.other_slides(item, timed)
-        if kind is not AgendaItemKind.BLOCK:
-            for child in item.items:
-                self.item_slides(child)
+        for name in item.shows:
+            if self.package.shown_recommendations(name):
+                self.recommendation_slides(item, name, timed)
+        for child in item.items:
+            self.item_slides(child)
 
     def block_slides(self, block: AgendaItem, timed: TimedItem | None) -> None:
         paragraphs = []
@@ -325,15 +337,13 @@ class _Deck:
                 "fælles dialog. Hold øje med tiden, så der er plads til dialogen til sidst."
             )
         self.maker.section_slide(block.title, paragraphs, notes)
-        for child in block.items:
-            self.item_slides(child)
 
     def data_review_slides(self, item: AgendaItem, timed: TimedItem | None) -> None:
         notes = [timing_text(timed, self.start)]
         if item.points:
             notes.append("Pointer fra programmet: " + "; ".join(item.points) + ".")
-        if not item.shows:
-            self.other_slides(item, timed)
+        if not any(name in self.section_codes or name in self.metric_ids for name in item.shows):
+            self.other_slides(item, timed)  # nothing to chart (recommendations come after)
             return
         before = self.maker.slide_count
         for name in item.shows:
@@ -466,6 +476,30 @@ class _Deck:
         if item.case_presentation:
             notes.append(item.case_presentation)
         self.maker.content_slides(item.title, paragraphs, notes)
+
+    def recommendation_slides(self, item: AgendaItem, name: str, timed: TimedItem | None) -> None:
+        """The recommendations ``name`` presents as a checklist: ☐, the action, who."""
+        recommendations = self.package.shown_recommendations(name)
+        title = item.title if name == ALL_RECOMMENDATIONS else name
+        rows: list[tuple[str, str, str]] = []
+        groups: set[int] = set()
+        for group, members in group_recommendations(recommendations):
+            heading = group or (OTHER_RECOMMENDATIONS if rows else "")
+            if heading and heading != title:  # the ungrouped ones apart from the last group
+                groups.add(len(rows))
+                rows.append(("", heading, ""))
+            rows += [(CHECKBOX, r.text, r.responsible_label) for r in members]
+        notes = [
+            timing_text(timed, self.start),
+            "Gå anbefalingerne igennem: hvad er på plads, og hvad vil I arbejde med? Tjeklisten "
+            "kan printes fra Word (document=recommendations).",
+        ]
+        columns = (
+            TableColumn("", 0.06),
+            TableColumn("Anbefaling", 0.66),
+            TableColumn("Hvem", 0.28),
+        )
+        self.maker.table_slides(title, columns, rows, notes, group_rows=frozenset(groups))
 
     # -- the close ------------------------------------------------------------------------
 

@@ -114,10 +114,20 @@ def set_text(text_body: Any, paragraphs: Sequence[Paragraph], *, align: str = ""
 def table_element(
     widths: Sequence[int],
     rows: Sequence[tuple[int, Sequence[Sequence[Paragraph]]]],
+    *,
+    shaded: frozenset[int] = frozenset(),
+    shade: str = "",
 ) -> Any:
-    """An ``a:tbl`` with a header row: ``rows`` are (height in EMU, cells' paragraphs)."""
+    """An ``a:tbl`` with a header row: ``rows`` are (height in EMU, cells' paragraphs).
+
+    The rows whose indexes are in ``shaded`` are filled with ``shade`` (``RRGGBB``) instead
+    of the table style's banding.
+    """
     grid = "".join(f'<a:gridCol w="{width}"/>' for width in widths)
-    margins = f'<a:tcPr marL="{INSET_X}" marR="{INSET_X}" marT="{INSET_Y}" marB="{INSET_Y}"/>'
+    plain = f'<a:tcPr marL="{INSET_X}" marR="{INSET_X}" marT="{INSET_Y}" marB="{INSET_Y}"/>'
+    filled = plain.replace(
+        "/>", f'><a:solidFill><a:srgbClr val="{shade}"/></a:solidFill></a:tcPr>', 1
+    )
     body = (
         f'<a:bodyPr wrap="square" lIns="{INSET_X}" rIns="{INSET_X}" tIns="{INSET_Y}" '
         f'bIns="{INSET_Y}"/><a:lstStyle/>'
@@ -125,11 +135,12 @@ def table_element(
     xml_rows = "".join(
         f'<a:tr h="{height}">'
         + "".join(
-            f"<a:tc><a:txBody>{body}{_paragraphs_xml(cell)}</a:txBody>{margins}</a:tc>"
+            f"<a:tc><a:txBody>{body}{_paragraphs_xml(cell)}</a:txBody>"
+            f"{filled if index in shaded and shade else plain}</a:tc>"
             for cell in cells
         )
         + "</a:tr>"
-        for height, cells in rows
+        for index, (height, cells) in enumerate(rows)
     )
     return _parse(
         f'<a:tbl xmlns:a="{A}"><a:tblPr firstRow="1" bandRow="1">'

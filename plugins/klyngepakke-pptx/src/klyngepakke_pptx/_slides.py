@@ -79,6 +79,8 @@ MUTED_COLOUR: Final = "404040"
 PLACEHOLDER_COLOUR: Final = "C55A11"
 SYNTHETIC_FILL: Final = "C00000"
 SYNTHETIC_LABEL: Final = "SYNTETISKE DATA"
+GROUP_FILL: Final = "DEEAF6"
+"""A table's group heading rows: a light tint of the accent colour (as in the documents)."""
 SYNTHETIC_SIZE: Final = (2103120, 320040)
 """The synthetic-data tag: 2.3 × 0.35 in, in the top right corner."""
 
@@ -276,15 +278,18 @@ class SlideMaker:
         notes: Sequence[str],
         *,
         headline_rows: frozenset[int] = frozenset(),
+        group_rows: frozenset[int] = frozenset(),
         empty_row_height: int = 0,
         above: Sequence[Paragraph] = (),
     ) -> list[Slide]:
         """A table under a title, its rows continued on more slides when they do not fit.
 
         A cell's lines (separated by newlines) are paragraphs; in ``headline_rows`` (row
-        indexes) the first line of each cell is bold. Rows without any text are at least
-        ``empty_row_height`` EMU high (room to write in). ``above`` is text over the table,
-        on the first slide.
+        indexes) the first line of each cell is bold. ``group_rows`` head the rows after
+        them: bold, shaded, never left alone at the bottom of a slide, and repeated with
+        "(fortsat)" on a slide that goes on with their rows. Rows without any text are at
+        least ``empty_row_height`` EMU high (room to write in). ``above`` is text over the
+        table, on the first slide.
         """
         slides: list[Slide] = []
         remaining = list(enumerate(rows))
@@ -307,20 +312,43 @@ class SlideMaker:
             ]
             used = self._row_height(header, widths)
             page: list[tuple[int, list[list[Paragraph]]]] = [(used, header)]
-            for index, row in remaining:
+            candidates: list[tuple[int, Sequence[str]]] = list(remaining)
+            first = remaining[0][0]
+            if (
+                first not in group_rows
+                and (open_group := max((i for i in group_rows if i < first), default=None))
+                is not None
+            ):  # the page starts inside a group: its heading again, continued
+                heading_row = [text + CONTINUED if text else "" for text in rows[open_group]]
+                candidates.insert(0, (open_group, heading_row))
+            repeated = len(candidates) - len(remaining)
+            indexes: list[int] = []
+            for index, row in candidates:
+                bold = index in headline_rows or index in group_rows
                 cells = [
-                    self._cell(text.split("\n"), widths[i], headline=index in headline_rows)
+                    self._cell(text.split("\n"), widths[i], headline=bold)
                     for i, text in enumerate(row)
                 ]
                 height = self._row_height(cells, widths)
                 if not any(text.strip() for text in row):
                     height = max(height, empty_row_height)
-                if len(page) > 1 and used + height > available:
+                if len(page) > 1 + repeated and used + height > available:
                     break
                 page.append((height, cells))
+                indexes.append(index)
                 used += height
-            remaining = remaining[len(page) - 1 :]
-            self._add_table(slide, area.left, top, widths, page)
+            while (
+                len(indexes) > 1 + repeated
+                and indexes[-1] in group_rows
+                and len(indexes) < len(candidates)
+            ):  # a group's heading goes on with its first row
+                page.pop()
+                indexes.pop()
+            remaining = remaining[len(indexes) - repeated :]
+            shaded = frozenset(
+                place for place, index in enumerate(indexes, start=1) if index in group_rows
+            )
+            self._add_table(slide, area.left, top, widths, page, shaded=shaded)
             slides.append(slide)
             self.notes(slide, [*notes, *_full_title(shortened, page_title)])
             if not remaining:
@@ -574,6 +602,8 @@ class SlideMaker:
         top: int,
         widths: Sequence[int],
         rows: Sequence[tuple[int, Sequence[Sequence[Paragraph]]]],
+        *,
+        shaded: frozenset[int] = frozenset(),
     ) -> None:
         from pptx.util import Emu
 
@@ -583,7 +613,7 @@ class SlideMaker:
         )
         data = frame._element.graphic.graphicData
         data.remove(data.tbl)
-        data.append(table_element(widths, rows))
+        data.append(table_element(widths, rows, shaded=shaded, shade=GROUP_FILL))
 
 
 _LAYOUT_CACHE: dict[tuple[str, str, bool], _LayoutShapes] = {}
