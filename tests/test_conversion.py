@@ -1041,9 +1041,8 @@ def test_load_reports_problems_with_the_file_name(tmp_path: Path) -> None:
     with pytest.raises(DocumentError) as info:
         load(path)
     assert str(info.value) == (
-        f"{path}: 3 problems:\n"
+        f"{path}: 2 problems:\n"
         "  title: required, but missing (line 1)\n"
-        "  service_codes: required, but missing (line 1)\n"
         "  titel: unknown key; did you mean 'title'? (line 4)"
     )
 

@@ -206,7 +206,7 @@ def test_metric_definition() -> None:
     assert [str(p) for p in info.value.problems] == [
         "id: 'pr 1000' is not a valid code (letters, digits, '_', '.', '-'; no spaces)",
         "title: must not be empty, got ' '",
-        "service_codes: a metric counts at least one service code",
+        "service_codes: a metric counts at least one service code or counted event",
         "per: must be greater than 0, got 0",
         "period_months: must be greater than 0, got -12",
     ]

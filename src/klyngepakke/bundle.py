@@ -105,7 +105,29 @@ class MeetingBundle(Checked):
         if self.package.questionnaire is not None and self.survey is None:
             gaps.append("Spørgeskemaresultater mangler: importér klyngens besvarelser.")
         if self.package.metrics and self.metrics is None:
-            gaps.append("Ydelsesdata mangler: beregn klyngens nøgletal fra regionens udtræk.")
+            gaps.append(self._missing_metrics())
         if self.plan is None:
             gaps.append("Drejebog med datoer mangler: planlæg drejebogen ud fra mødedatoen.")
         return tuple(gaps)
+
+    def _missing_metrics(self) -> str:
+        """What to supply for the package's first metric, naming who counts its events."""
+        metric = self.package.metrics[0]
+        if not metric.counts_events:
+            return "Ydelsesdata mangler: beregn klyngens nøgletal fra regionens udtræk."
+        events = [self.package.counted_event(code) for code in metric.counted_events]
+        sources = " og ".join(dict.fromkeys(_genitive(event.counted_by) for event in events))
+        names = " og ".join(_lower_first(event.name) for event in events)
+        return f"{sources} tal for {names} mangler: beregn klyngens nøgletal ud fra dem."
+
+
+def _genitive(name: str) -> str:
+    """Danish genitive: "Kommunen" → "Kommunens", "Klaus" → "Klaus'"."""
+    return f"{name}'" if name.endswith(("s", "x", "z")) else f"{name}s"
+
+
+def _lower_first(text: str) -> str:
+    """A name inside a sentence: "Henvisning til …" → "henvisning til …"; "MedCom" stays."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from klyngepakke.bundle import MeetingBundle
-from klyngepakke.metrics.results import ClusterView
+from klyngepakke.metrics.results import ClusterView, GroupMetric
 from klyngepakke.model import (
     Attendance,
     ClusterPackage,
@@ -173,14 +173,19 @@ def _synthetic_metrics(
     from klyngepakke.metrics.engine import BaselineInput, compute_metrics
     from klyngepakke.metrics.privacy import cluster_view
     from klyngepakke.metrics.synthetic import generate_country
+    from klyngepakke.model import ReferenceLevel
     from klyngepakke.service_data import ServiceDataFile, ServiceDataKind
 
     definition = package.metrics[0]
     services = [s for s in package.service_codes if s.code in definition.service_codes]
-    code = definition.service_codes[0]
+    code = definition.codes[0]  # a service, or an event: the synthetic files hold either
+    by_municipality = definition.compare_with is ReferenceLevel.MUNICIPALITY
+    # Compared by municipality, the cluster's municipality needs other practices besides the
+    # cluster's: 700 practices give København about 70, Aalborg about 25 (200 give a handful).
+    providers = 700 if by_municipality else 200
 
     def files(year: int) -> tuple[ServiceDataFile, ServiceDataFile, ServiceDataFile]:
-        country = generate_country(providers=200, seed=seed, year=year, service_code=code)
+        country = generate_country(providers=providers, seed=seed, year=year, service_code=code)
         made = []
         for kind, write in (
             (ServiceDataKind.COUNTS, country.write_counts),
@@ -204,7 +209,15 @@ def _synthetic_metrics(
         membership=membership,
         baseline=earlier,
     )
-    cluster = max(report.clusters, key=lambda group: (group.practices, group.name)).name
+    practices = {g.name: g.practices for g in report.municipalities}
+
+    def fit(group: GroupMetric) -> tuple[bool, int, str]:
+        # By municipality, a cluster whose municipality has other practices too: the meeting
+        # then compares the cluster with more than itself.
+        shared = practices.get(group.municipality, 0) > group.practices
+        return (shared or not by_municipality, group.practices, group.name)
+
+    cluster = max(report.clusters, key=fit).name
     return cluster_view(report, cluster, key=f"synthetic-{seed}")
 
 

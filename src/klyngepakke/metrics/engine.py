@@ -10,8 +10,11 @@ Python, where NumPy and SciPy compute exact intervals and funnel classifications
 practices at once. DuckDB, NumPy and SciPy are imported inside the functions that need them.
 
 What is counted is decided by the topic's :class:`~klyngepakke.model.MetricDefinition`
-(service codes, ``per``, ``period_months``) and the :class:`~klyngepakke.model.ServiceCode`
-objects (fees with dates, billing limits); nothing about a particular service is built in.
+(service codes or counted events, ``per``, ``period_months``, ``compare_with``) and the
+:class:`~klyngepakke.model.ServiceCode` objects (fees with dates, billing limits); nothing about
+a particular service or event is built in. Counted events
+(:class:`~klyngepakke.model.CountedEvent`, such as referrals a municipality counts) are read
+from the same files as services, by their code, and have no fees and no limits.
 
 Rules, in brief (details in :func:`compute_metrics`):
 
@@ -29,6 +32,10 @@ Rules, in brief (details in :func:`compute_metrics`):
 - **Patients.** Canonical claims hold a keyed hash of each patient pseudonym, not the
   pseudonym. It is read only to find claims of one patient on one day for the billing-limit
   check and never leaves that check: no result, note or error carries it.
+- **Reference.** Each practice is compared with its region's pooled rate, or with its
+  municipality's (the membership file's ``municipality``) when the metric's ``compare_with``
+  is ``municipality``: then the report also holds every municipality's group metrics, the
+  funnels are drawn per municipality, and changes are set against the municipality's change.
 """
 
 from __future__ import annotations
@@ -63,7 +70,13 @@ from klyngepakke.metrics.results import (
     RateEstimate,
     RuleViolation,
 )
-from klyngepakke.model import BillingLimit, LimitPeriod, MetricDefinition, ServiceCode
+from klyngepakke.model import (
+    BillingLimit,
+    LimitPeriod,
+    MetricDefinition,
+    ReferenceLevel,
+    ServiceCode,
+)
 from klyngepakke.service_data import (
     CANONICAL_COLUMNS,
     ServiceDataError,
@@ -161,8 +174,8 @@ def compute_metrics(
     """Compute ``definition`` for every practice, cluster and region in the data.
 
     Give exactly one of ``counts`` (aggregated extracts) and ``claims`` (one row per billed
-    service). Only the services in ``definition.service_codes`` are counted, and only within
-    the period:
+    service or event). Only the codes the definition counts (``service_codes``, or
+    ``counted_events``) are counted, and only within the period:
 
     - counts: by default the span of the rows for those services, from the first start to
       the last end, which must be one period (no days without a row in between); rows may be
@@ -176,11 +189,14 @@ def compute_metrics(
     Practices are those in ``membership`` with a list size above 0 in ``list_sizes`` (see the
     module docstring for how a list size is chosen); a practice without services counts 0.
     Per practice: count, rate per ``definition.per`` with its exact Poisson 95 % interval,
-    its place in the funnel around its region's pooled rate (exact tail probabilities, see
-    :func:`klyngepakke.metrics.statistics.classify`) and its fees. Per cluster, region and
-    the whole country: the pooled rate (total over total), the mean and median of the
-    practices' rates, the number of practices and the fees. Per region a funnel curve over the
-    observed list sizes and the overdispersion φ. With claims (and ``check_limits``), every
+    its place in the funnel around its reference group's pooled rate (exact tail
+    probabilities, see :func:`klyngepakke.metrics.statistics.classify`) and its fees. The
+    reference group is the practice's region, or its municipality when
+    ``definition.compare_with`` is ``municipality``. Per cluster, region (and then
+    municipality) and the whole country: the pooled rate (total over total), the mean and
+    median of the practices' rates, the number of practices and the fees. Per reference group
+    a funnel curve over the observed list sizes and the overdispersion φ. Counted events have
+    no fees (0) and no limits. With claims (and ``check_limits``), every
     billing limit "at most N per day per patient" of the counted services is checked in the
     follow-up period; each patient-day over the limit is one
     :class:`~klyngepakke.metrics.results.RuleViolation` (practice, day, service, count),
@@ -188,9 +204,10 @@ def compute_metrics(
     costliest part at national size; ``check_limits=False`` skips it.
 
     With ``baseline``, the report also holds a :class:`~klyngepakke.metrics.results.RateChange`
-    per practice, cluster, region and the country (ratio follow-up/baseline, exact conditional
-    95 % interval, two-sided exact p-value for "no change", and ``versus_region`` = own
-    ratio / region's ratio, for practices and clusters), the practices that joined or left,
+    per practice, cluster, municipality (when compared by municipality), region and the
+    country (ratio follow-up/baseline, exact conditional 95 % interval, two-sided exact
+    p-value for "no change", and ``versus_region`` = own ratio / the reference group's ratio,
+    for practices and clusters), the practices that joined or left,
     and the baseline's practices (``baseline_providers``, which keep pseudonyms stable). The
     baseline's billing limits are not checked.
 
@@ -238,17 +255,20 @@ def compute_metrics(
                 f"the baseline period ({_span(earlier.period)}) does not end before the "
                 f"follow-up period ({_span(followup.period)})"
             )
-        changes, joined, left, change_notes = _changes(followup, earlier)
+        changes, joined, left, change_notes = _changes(followup, earlier, definition.compare_with)
         notes.extend(change_notes)
     return MetricsReport(
         metric_id=definition.id,
         metric_title=definition.title,
         service_codes=definition.service_codes,
+        counted_events=definition.counted_events,
+        reference=definition.compare_with,
         per=definition.per,
         period=followup.period,
         providers=followup.providers,
         clusters=followup.clusters,
         regions=followup.regions,
+        municipalities=followup.municipalities,
         country=followup.country,
         funnels=followup.funnels,
         violations=followup.violations,
@@ -309,6 +329,7 @@ def _expect_kind(file: ServiceDataFile, kind: ServiceDataKind) -> None:
 def _services_for(
     definition: MetricDefinition, services: Sequence[ServiceCode]
 ) -> dict[str, ServiceCode]:
+    """The definition's services by code; none for a metric of counted events."""
     known = {service.code: service for service in services}
     missing = [code for code in definition.service_codes if code not in known]
     if missing:
@@ -414,6 +435,7 @@ class _PeriodResult:
     providers: tuple[ProviderMetric, ...]
     clusters: tuple[GroupMetric, ...]
     regions: tuple[GroupMetric, ...]
+    municipalities: tuple[GroupMetric, ...]
     country: GroupMetric
     funnels: tuple[FunnelData, ...]
     violations: tuple[RuleViolation, ...]
@@ -435,12 +457,14 @@ def _compute_period(
     limit_notes: list[str] = []
     if inputs.is_claims:
         period, period_notes = _claims_period(con, definition, inputs)
-        fees, fee_notes = _count_claims(con, services, inputs.services, period)
+        fees, fee_notes = _count_claims(con, definition.codes, services, inputs.services, period)
         if check_limits:
             violations, limit_notes = _check_limits(con, services, inputs.services, period)
     else:
         period, period_notes = _counts_period(con, definition, inputs)
-        fees, fee_notes = _count_aggregates(con, services, inputs.services, period)
+        fees, fee_notes = _count_aggregates(
+            con, definition.codes, services, inputs.services, period
+        )
         limit_notes = [
             f"{_limit_text(code, limit)} can only be checked on claims-level data"
             for code, service in services.items()
@@ -448,16 +472,24 @@ def _compute_period(
         ]
     notes += period_notes + fee_notes + limit_notes
     notes += _join_providers(con, inputs, period)
-    notes += _cluster_region_notes(con)
-    providers, groups, funnels = _statistics(con, definition.per, fees)
+    notes += _cluster_region_notes(con, definition.compare_with)
+    providers, groups, funnels = _statistics(
+        con,
+        definition.per,
+        fees,
+        definition.compare_with,
+        "events" if definition.counts_events else "services",
+    )
     clusters = tuple(g for g in groups if g.level is GroupLevel.CLUSTER)
     regions = tuple(g for g in groups if g.level is GroupLevel.REGION)
+    municipalities = tuple(g for g in groups if g.level is GroupLevel.MUNICIPALITY)
     country = next(g for g in groups if g.level is GroupLevel.COUNTRY)
     return _PeriodResult(
         period=period,
         providers=providers,
         clusters=clusters,
         regions=regions,
+        municipalities=municipalities,
         country=country,
         funnels=funnels,
         violations=violations,
@@ -541,8 +573,9 @@ def _counts_period(
     any row in between.
     """
     file = inputs.services
-    codes = ", ".join(definition.service_codes)
-    rows = f"{_parquet(file)} WHERE service_code IN ({_codes_sql(definition.service_codes)})"
+    noun = "event" if definition.counts_events else "service"
+    codes = f"{noun} {', '.join(definition.codes)}"
+    rows = f"{_parquet(file)} WHERE service_code IN ({_codes_sql(definition.codes)})"
     overlapping = _execute(
         con,
         f"""
@@ -573,13 +606,13 @@ def _counts_period(
         ).fetchall()
     ]
     if not spans:
-        raise ServiceDataError(f"{file.source}: no rows for service {codes}")
+        raise ServiceDataError(f"{file.source}: no rows for {codes}")
     period = inputs.period
     if period is None:
         gaps = _gaps(spans)
         if gaps:
             raise ServiceDataError(
-                f"{file.source}: no rows for service {codes} from "
+                f"{file.source}: no rows for {codes} from "
                 f"{'; '.join(_span(g) for g in gaps[:6])}, so the data are not one period; "
                 "give the period to count"
             )
@@ -598,7 +631,7 @@ def _counts_period(
         )
     inside = [s for s in spans if _within(s, period)]
     if not inside:
-        raise ServiceDataError(f"{file.source}: no rows for service {codes} in {_span(period)}")
+        raise ServiceDataError(f"{file.source}: no rows for {codes} in {_span(period)}")
     notes = _length_notes(period, definition, file)
     day = dt.timedelta(days=1)
     before, after = period.start - day, period.end + day  # so gaps at either end show
@@ -656,11 +689,15 @@ def _fee_bucket_sql(services: dict[str, ServiceCode]) -> str:
 
 def _count_claims(
     con: duckdb.DuckDBPyConnection,
+    codes: Sequence[str],
     services: dict[str, ServiceCode],
     file: ServiceDataFile,
     period: Period,
 ) -> tuple[dict[str, Decimal], list[str]]:
-    """Count the claims per practice (table ``counted``); return the fees per practice."""
+    """Count the claims of ``codes`` per practice (table ``counted``); return the fees.
+
+    Only ``services`` carry fees: counted events have none.
+    """
     _execute(
         con,
         f"""
@@ -668,7 +705,7 @@ def _count_claims(
         SELECT provider_id, service_code, {_fee_bucket_sql(services)} AS fee_bucket,
                count(*) AS n
         FROM {_parquet(file)}
-        WHERE service_code IN ({_codes_sql(services)})
+        WHERE service_code IN ({_codes_sql(codes)})
           AND day BETWEEN {_date(period.start)} AND {_date(period.end)}
         GROUP BY ALL
         """,
@@ -679,6 +716,8 @@ def _count_claims(
     for provider, code, bucket, n in _execute(
         con, "SELECT provider_id, service_code, fee_bucket, n FROM counted_detail"
     ).fetchall():
+        if code not in services:
+            continue
         if bucket == 0:
             unpriced[code] += n
             continue
@@ -689,18 +728,22 @@ def _count_claims(
 
 def _count_aggregates(
     con: duckdb.DuckDBPyConnection,
+    codes: Sequence[str],
     services: dict[str, ServiceCode],
     file: ServiceDataFile,
     period: Period,
 ) -> tuple[dict[str, Decimal], list[str]]:
-    """Sum the counts per practice (table ``counted``); return the fees per practice."""
+    """Sum the counts of ``codes`` per practice (table ``counted``); return the fees.
+
+    Only ``services`` carry fees: counted events have none.
+    """
     _execute(
         con,
         f"""
         CREATE OR REPLACE TEMP TABLE counted_detail AS
         SELECT provider_id, service_code, period_start, period_end, sum(count)::BIGINT AS n
         FROM {_parquet(file)}
-        WHERE service_code IN ({_codes_sql(services)})
+        WHERE service_code IN ({_codes_sql(codes)})
           AND period_start >= {_date(period.start)} AND period_end <= {_date(period.end)}
         GROUP BY ALL
         """,
@@ -712,6 +755,8 @@ def _count_aggregates(
     for provider, code, start, end, n in _execute(
         con, "SELECT provider_id, service_code, period_start, period_end, n FROM counted_detail"
     ).fetchall():
+        if code not in services:
+            continue
         key = (code, start, end)
         if key not in unit_fees:
             unit_fees[key] = _prorated_fee(services[code], Period(start, end))
@@ -1088,7 +1133,7 @@ def _ids(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
     return [str(row[0]) for row in _execute(con, sql).fetchall()]
 
 
-def _cluster_region_notes(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _cluster_region_notes(con: duckdb.DuckDBPyConnection, reference: ReferenceLevel) -> list[str]:
     rows = _execute(
         con,
         """
@@ -1096,19 +1141,43 @@ def _cluster_region_notes(con: duckdb.DuckDBPyConnection) -> list[str]:
         GROUP BY cluster HAVING count(DISTINCT region) > 1 ORDER BY cluster
         """,
     ).fetchall()
-    return [
+    notes = [
         f"cluster {cluster} has practices in several regions ({regions}); it is shown with "
         "the region of most of them"
         for cluster, regions in rows
     ]
+    if reference is ReferenceLevel.MUNICIPALITY:
+        rows = _execute(
+            con,
+            """
+            SELECT cluster, string_agg(DISTINCT municipality, ', ' ORDER BY municipality)
+            FROM providers
+            GROUP BY cluster HAVING count(DISTINCT municipality) > 1 ORDER BY cluster
+            """,
+        ).fetchall()
+        notes += [
+            f"cluster {cluster} has practices in several municipalities ({names}); each "
+            "practice is compared with its own municipality, the cluster with the "
+            "municipality of most of them"
+            for cluster, names in rows
+        ]
+    return notes
 
 
 # -- statistics ----------------------------------------------------------------------------
 
 
 def _statistics(
-    con: duckdb.DuckDBPyConnection, per: int, fees: dict[str, Decimal]
+    con: duckdb.DuckDBPyConnection,
+    per: int,
+    fees: dict[str, Decimal],
+    reference: ReferenceLevel,
+    counted: str,
 ) -> tuple[tuple[ProviderMetric, ...], list[GroupMetric], tuple[FunnelData, ...]]:
+    """Practices, groups and funnels; each practice compared with its ``reference`` group.
+
+    ``counted`` names what is counted in notes ("services", "events").
+    """
     import numpy as np
 
     table = _execute(
@@ -1126,9 +1195,17 @@ def _statistics(
     count = np.asarray(table["n"], dtype=np.int64)
     provider_fees = [fees.get(p, Decimal(0)).quantize(_CENT, ROUND_HALF_UP) for p in ids]
 
-    groups = _groups(con, per, clusters, regions, provider_fees)
-    target = {g.name: g.pooled.rate or 0.0 for g in groups if g.level is GroupLevel.REGION}
-    targets = np.array([target[r] for r in regions], dtype=float)
+    by_municipality = reference is ReferenceLevel.MUNICIPALITY
+    groups = _groups(
+        con,
+        per,
+        _Members(clusters, municipalities if by_municipality else None, regions),
+        provider_fees,
+    )
+    level = GroupLevel.MUNICIPALITY if by_municipality else GroupLevel.REGION
+    home = municipalities if by_municipality else regions
+    target = {g.name: g.pooled.rate or 0.0 for g in groups if g.level is level}
+    targets = np.array([target[name] for name in home], dtype=float)
     lower, upper = _poisson_bounds(count)
     p_above, p_below, flags = _classify(count, population, targets, per)
     providers = tuple(
@@ -1148,9 +1225,9 @@ def _statistics(
         for i in range(len(ids))
     )
     funnels = tuple(
-        _funnel(region, target[region], count[mask], population[mask], per)
-        for region in sorted(target)
-        for mask in [np.array([r == region for r in regions])]
+        _funnel(name, target[name], count[mask], population[mask], per, reference, counted)
+        for name in sorted(target)
+        for mask in [np.array([h == name for h in home])]
     )
     return providers, groups, funnels
 
@@ -1219,50 +1296,84 @@ def _estimate(count: int, population: int, per: int, lower: float, upper: float)
     )
 
 
+@attrs.frozen
+class _Members:
+    """Each practice's cluster, municipality and region, in the order of the practices.
+
+    ``municipalities`` is ``None`` when the report has no municipal groups.
+    """
+
+    clusters: list[str]
+    municipalities: list[str] | None
+    regions: list[str]
+
+
+def _most(counter: Counter[str]) -> str:
+    """The name most practices have; ties by name, so reports do not vary."""
+    return max(sorted(counter.items()), key=lambda item: item[1])[0]
+
+
 def _groups(
     con: duckdb.DuckDBPyConnection,
     per: int,
-    clusters: list[str],
-    regions: list[str],
+    members: _Members,
     fees: list[Decimal],
 ) -> list[GroupMetric]:
-    """Clusters, regions and the country, in that order, each sorted by name."""
+    """Clusters, municipalities (if wanted), regions and the country, each sorted by name."""
+    municipal = members.municipalities is not None
+    if municipal:
+        sets = "(cluster), (municipality), (region), ()"
+        municipality = "GROUPING(municipality) AS no_municipality, municipality"
+    else:
+        sets, municipality = "(cluster), (region), ()", "1 AS no_municipality, NULL"
     rows = _execute(
         con,
         f"""
         SELECT GROUPING(cluster) AS no_cluster, GROUPING(region) AS no_region,
-               cluster, region, count(*) AS practices, sum(n)::BIGINT AS total,
+               {municipality}, cluster, region,
+               count(*) AS practices, sum(n)::BIGINT AS total,
                sum(list_size)::BIGINT AS population,
                avg(n::DOUBLE * {per} / list_size) AS mean_rate,
                median(n::DOUBLE * {per} / list_size) AS median_rate
         FROM providers
-        GROUP BY GROUPING SETS ((cluster), (region), ())
+        GROUP BY GROUPING SETS ({sets})
         """,
     ).fetchall()
-    cluster_fees: dict[str, Decimal] = defaultdict(Decimal)
-    region_fees: dict[str, Decimal] = defaultdict(Decimal)
-    home: dict[str, Counter[str]] = defaultdict(Counter)
-    for cluster, region, fee in zip(clusters, regions, fees, strict=True):
-        cluster_fees[cluster] += fee
-        region_fees[region] += fee
-        home[cluster][region] += 1
+    group_fees: dict[tuple[GroupLevel, str], Decimal] = defaultdict(Decimal)
+    region_of: dict[tuple[GroupLevel, str], Counter[str]] = defaultdict(Counter)
+    municipality_of: dict[str, Counter[str]] = defaultdict(Counter)
+    municipalities = members.municipalities or [""] * len(members.clusters)
+    for cluster, municipality, region, fee in zip(
+        members.clusters, municipalities, members.regions, fees, strict=True
+    ):
+        group_fees[GroupLevel.CLUSTER, cluster] += fee
+        group_fees[GroupLevel.REGION, region] += fee
+        region_of[GroupLevel.CLUSTER, cluster][region] += 1
+        if municipal:
+            group_fees[GroupLevel.MUNICIPALITY, municipality] += fee
+            region_of[GroupLevel.MUNICIPALITY, municipality][region] += 1
+            municipality_of[cluster][municipality] += 1
     import numpy as np
 
-    lowers, uppers = _poisson_bounds(np.array([row[5] for row in rows], dtype=np.int64))
+    lowers, uppers = _poisson_bounds(np.array([row[7] for row in rows], dtype=np.int64))
     groups = []
     for i, row in enumerate(rows):
-        no_cluster, no_region, cluster, region, practices, total, population, mean, median = row
+        no_cluster, no_region, no_municipality, municipality, cluster, region = row[:6]
+        practices, total, population, mean, median = row[6:]
+        in_municipality = ""
         if not no_cluster:
             level, name = GroupLevel.CLUSTER, str(cluster)
-            # The region of most of its practices; ties by name, so reports do not vary.
-            in_region = max(sorted(home[name].items()), key=lambda item: item[1])[0]
-            group_fees = cluster_fees[name]
+            in_region = _most(region_of[level, name])
+            if municipal:
+                in_municipality = _most(municipality_of[name])
+        elif not no_municipality:
+            level, name = GroupLevel.MUNICIPALITY, str(municipality)
+            in_region, in_municipality = _most(region_of[level, name]), name
         elif not no_region:
             level, name, in_region = GroupLevel.REGION, str(region), str(region)
-            group_fees = region_fees[name]
         else:
             level, name, in_region = GroupLevel.COUNTRY, COUNTRY_NAME, ""
-            group_fees = sum(fees, Decimal(0))
+        amount = sum(fees, Decimal(0)) if level is GroupLevel.COUNTRY else group_fees[level, name]
         groups.append(
             GroupMetric(
                 level=level,
@@ -1274,29 +1385,40 @@ def _groups(
                 ),
                 mean_rate=float(mean),
                 median_rate=float(median),
-                fees=group_fees.quantize(_CENT, ROUND_HALF_UP),
+                fees=amount.quantize(_CENT, ROUND_HALF_UP),
+                municipality=in_municipality,
             )
         )
-    order = {GroupLevel.CLUSTER: 0, GroupLevel.REGION: 1, GroupLevel.COUNTRY: 2}
+    order = {
+        GroupLevel.CLUSTER: 0,
+        GroupLevel.MUNICIPALITY: 1,
+        GroupLevel.REGION: 2,
+        GroupLevel.COUNTRY: 3,
+    }
     return sorted(groups, key=lambda g: (order[g.level], g.name))
 
 
 def _funnel(
-    region: str,
+    name: str,
     target: float,
     count: NDArray[np.int64],
     population: NDArray[np.int64],
     per: int,
+    reference: ReferenceLevel,
+    counted: str,
 ) -> FunnelData:
+    """The funnel around the reference group ``name`` (a region or a municipality)."""
     if target <= 0:
+        noun = "municipality" if reference is ReferenceLevel.MUNICIPALITY else "region"
         return FunnelData(
-            region=region,
+            region=name,
             target_rate=0.0,
             per=per,
             curve=(),
             phi=None,
             limits_too_narrow=False,
-            note="no services in the region: no funnel to draw",
+            note=f"no {counted} in the {noun}: no funnel to draw",
+            reference=reference,
         )
     limits = statistics.funnel_curve(
         target, float(population.min()), float(population.max()), points=FUNNEL_POINTS, per=per
@@ -1313,13 +1435,14 @@ def _funnel(
         [int(c) for c in count], [float(n) for n in population], target, per=per
     )
     return FunnelData(
-        region=region,
+        region=name,
         target_rate=target,
         per=per,
         curve=curve,
         phi=spread.phi,
         limits_too_narrow=spread.limits_too_narrow,
         note=spread.explanation,
+        reference=reference,
     )
 
 
@@ -1327,12 +1450,13 @@ def _funnel(
 
 
 def _changes(
-    followup: _PeriodResult, baseline: _PeriodResult
+    followup: _PeriodResult, baseline: _PeriodResult, reference: ReferenceLevel
 ) -> tuple[tuple[RateChange, ...], tuple[str, ...], tuple[str, ...], list[str]]:
-    """Rate changes per practice, cluster, region and country; who joined and who left.
+    """Rate changes per practice, cluster, municipality, region and country; who came and went.
 
-    The exact test is :func:`klyngepakke.metrics.statistics.rate_ratio` per unit (a loop:
-    the exact two-sided binomial test does not vectorise simply).
+    Practices and clusters are set against the change of their ``reference`` group (region or
+    municipality). The exact test is :func:`klyngepakke.metrics.statistics.rate_ratio` per
+    unit (a loop: the exact two-sided binomial test does not vectorise simply).
     """
     notes: list[str] = []
     before = {p.provider_id: p for p in baseline.providers}
@@ -1344,13 +1468,24 @@ def _changes(
         name: _change(GroupLevel.REGION, name, b, a, None)
         for name, b, a in _matched(baseline.regions, followup.regions, "region", notes)
     }
-    region_ratio = {name: change.ratio for name, change in region_changes.items()}
+    municipal_changes = {
+        name: _change(GroupLevel.MUNICIPALITY, name, b, a, None)
+        for name, b, a in _matched(
+            baseline.municipalities, followup.municipalities, "municipality", notes
+        )
+    }
+    by_municipality = reference is ReferenceLevel.MUNICIPALITY
+    reference_changes = municipal_changes if by_municipality else region_changes
+    reference_ratio = {name: change.ratio for name, change in reference_changes.items()}
 
-    def versus(region: str, ratio: float | None) -> float | None:
-        reference = region_ratio.get(region)
-        if ratio is None or reference is None or reference == 0:
+    def versus(group: str, ratio: float | None) -> float | None:
+        own = reference_ratio.get(group)
+        if ratio is None or own is None or own == 0:
             return None
-        return ratio / reference
+        return ratio / own
+
+    def home(group: ProviderMetric | GroupMetric) -> str:
+        return group.municipality if by_municipality else group.region
 
     practices = [
         _change(
@@ -1358,20 +1493,26 @@ def _changes(
             provider,
             before[provider].estimate,
             after[provider].estimate,
-            after[provider].region,
+            home(after[provider]),
             versus,
         )
         for provider in sorted(after.keys() & before.keys())
     ]
     clusters = [
-        _change(GroupLevel.CLUSTER, name, b, a, region, versus)
+        _change(GroupLevel.CLUSTER, name, b, a, home(group), versus)
         for name, b, a in _matched(baseline.clusters, followup.clusters, "cluster", notes)
-        for region in [next(g.region for g in followup.clusters if g.name == name)]
+        for group in [next(g for g in followup.clusters if g.name == name)]
     ]
     country = _change(
         GroupLevel.COUNTRY, COUNTRY_NAME, baseline.country.pooled, followup.country.pooled, None
     )
-    changes = (*practices, *clusters, *region_changes.values(), country)
+    changes = (
+        *practices,
+        *clusters,
+        *municipal_changes.values(),
+        *region_changes.values(),
+        country,
+    )
     return changes, joined, left, notes
 
 
@@ -1393,9 +1534,10 @@ def _change(
     name: str,
     baseline: RateEstimate,
     followup: RateEstimate,
-    region: str | None,
+    reference: str | None,
     versus: Callable[[str, float | None], float | None] | None = None,
 ) -> RateChange:
+    """The change of one unit; ``versus`` compares it with its ``reference`` group's."""
     ratio = statistics.rate_ratio(
         followup.count, followup.population, baseline.count, baseline.population
     )
@@ -1408,6 +1550,8 @@ def _change(
         lower=ratio.lower,
         upper=ratio.upper,
         p_value=ratio.p_value,
-        versus_region=None if versus is None or region is None else versus(region, ratio.ratio),
+        versus_region=(
+            None if versus is None or reference is None else versus(reference, ratio.ratio)
+        ),
         note=ratio.note,
     )

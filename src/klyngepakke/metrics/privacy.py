@@ -50,9 +50,26 @@ Small clusters
     funnel flag, but no count and no interval; its change shows rounded rates and a ratio
     rounded to two decimals. The cluster's total and pooled rate are shown as usual.
 
+Compared by municipality
+    For a metric compared by municipality (:class:`~klyngepakke.model.ReferenceLevel`), the
+    view also shows the municipality of most of the cluster's practices, whose total holds
+    some of the cluster's practices and maybe others. With the cluster's total it gives more
+    away: the cluster's total less the municipality's is the sum of the cluster's practices
+    elsewhere, and the municipality's less the cluster's shown counts that of its other
+    practices. The two totals together must not pin down a hidden count, nor the count of a
+    practice outside the cluster (each counting as at least 0), beyond what the cluster's
+    total does alone. While they do, another count of the cluster is hidden (the one that
+    helps most, smallest first, with what the cluster's total then needs); when nothing helps
+    (a banded cluster shows no counts to hide), the municipality's count, rate, interval and
+    population are hidden, its funnel is left out (its target and ends would give them back)
+    and no change is set against it. The mean and median of its practices' rates are hidden
+    when a practice of the cluster in it has its count hidden. The same applies to the
+    baseline.
+
 What is not protected: a funnel flag narrows a hidden count somewhat (it is shown: it is what
 the meeting discusses); views of several clusters of one region put together could give back a
-hidden cluster total from the region's total.
+hidden cluster total from the region's total; a funnel's curve runs from the smallest to the
+largest list size of its region or municipality, which may be a practice's.
 """
 
 from __future__ import annotations
@@ -74,6 +91,7 @@ from klyngepakke.errors import KlyngepakkeError
 from klyngepakke.fileio import atomic_write_text
 from klyngepakke.metrics.results import (
     ClusterView,
+    FunnelData,
     GroupLevel,
     GroupMetric,
     MetricsReport,
@@ -85,6 +103,7 @@ from klyngepakke.metrics.results import (
     ShownGroup,
     ShownPractice,
 )
+from klyngepakke.model import ReferenceLevel
 
 __all__ = [
     "DEFAULT_BAND_EDGES",
@@ -367,6 +386,8 @@ class _Hidden:
     complementary: frozenset[str] = frozenset()
     total: bool = False
     total_small: bool = False
+    for_reference: bool = False
+    """Some counts are hidden so that the reference municipality's total gives none back."""
 
 
 def _protected(hidden: Sequence[tuple[int, int, float]]) -> bool:
@@ -423,6 +444,155 @@ def _suppress(
             return _Hidden(small, total=True)
         hidden.add(candidates.pop(0))
     return _Hidden(frozenset(hidden), frozenset(hidden - small))
+
+
+@attrs.frozen
+class _Part:
+    """A total shown beside the cluster's over some of its practices and others: a municipality.
+
+    ``members`` are the cluster's practices in it (keys of the period's cells); ``outside``
+    the counts of its other practices, which the view does not show.
+    """
+
+    members: frozenset[str]
+    outside: tuple[int, ...]
+    total: int
+
+
+_Cell = tuple[int, int, float]
+"""A hidden count: its value, and the least and most a reader knows it can be."""
+
+
+def _pinned(
+    shared: Sequence[_Cell],
+    cluster_only: Sequence[_Cell],
+    town_only: Sequence[_Cell],
+    *,
+    cluster_total: bool,
+    town_total: bool,
+) -> set[tuple[int, int]]:
+    """The hidden counts that the shown totals pin down to one value, as (group, index).
+
+    Two totals may be shown: the cluster's (over ``shared`` and ``cluster_only``) and the
+    municipality's (over ``shared`` and ``town_only``); each is known less the counts shown.
+    Sums of whole-number ranges are whole-number ranges, so a count's possible values are
+    the range left by the others' least and most sums (as in :func:`_protected`).
+    """
+    groups = (shared, cluster_only, town_only)
+    first = sum(v for v, _, _ in (*shared, *cluster_only))
+    second = sum(v for v, _, _ in (*shared, *town_only))
+
+    def span(cells: Sequence[_Cell], skip: int | None) -> tuple[float, float]:
+        rest = [c for i, c in enumerate(cells) if i != skip]
+        return sum(c[1] for c in rest), sum(c[2] for c in rest)
+
+    pinned = set()
+    for g, cells in enumerate(groups):
+        for i, (_, least, most) in enumerate(cells):
+            low_a, high_a = span(shared, i if g == 0 else None)
+            low_b, high_b = span(cluster_only, i if g == 1 else None)
+            low_o, high_o = span(town_only, i if g == 2 else None)
+            # Where the shared cells' sum may lie, by each total shown.
+            by_cluster = (first - high_b, first - low_b) if cluster_total else (-math.inf, math.inf)
+            by_town = (second - high_o, second - low_o) if town_total else (-math.inf, math.inf)
+            if g == 0:
+                lowest = max(least, max(by_cluster[0], by_town[0]) - high_a)
+                highest = min(most, min(by_cluster[1], by_town[1]) - low_a)
+            elif g == 1 and cluster_total:
+                a_low, a_high = max(low_a, by_town[0]), min(high_a, by_town[1])
+                lowest = max(least, first - a_high - high_b)
+                highest = min(most, first - a_low - low_b)
+            elif g == 2 and town_total:
+                a_low, a_high = max(low_a, by_cluster[0]), min(high_a, by_cluster[1])
+                lowest = max(least, second - a_high - high_o)
+                highest = min(most, second - a_low - low_o)
+            else:
+                lowest, highest = least, most
+            if highest - lowest < 1:
+                pinned.add((g, i))
+    return pinned
+
+
+def _suppress_part(
+    cells: Mapping[str, int],
+    cluster: _Hidden,
+    part: _Part,
+    threshold: int,
+    order: Callable[[str], int],
+    *,
+    complementary: bool,
+) -> tuple[_Hidden, bool]:
+    """Protect the part's total too; return the hidden cells and whether to hide that total.
+
+    A reader knows the cluster's and the part's totals, the counts the view shows and which
+    hidden counts are small; of the part's other practices nothing but that each is at least
+    0. Together the two totals must not pin down a hidden count, nor the count of a practice
+    outside the cluster (when it is the only other one), beyond what the cluster's total does
+    alone (which :func:`_suppress` has seen to). While they do, another count of the cluster
+    is hidden, with what the cluster's total then needs hidden: the one, smallest first, that
+    leaves the fewest counts pinned down. In a banded cluster no count is shown (but a rate of
+    0 gives a zero back), so nothing more can be hidden; then, or when nothing helps, the
+    part's total is hidden instead.
+    """
+    if 0 < part.total < threshold:
+        return cluster, True
+    small = frozenset(p for p, count in cells.items() if 0 < count < threshold)
+
+    def cell(p: str) -> _Cell:
+        return (cells[p], 1, threshold - 1) if p in small else (cells[p], threshold, math.inf)
+
+    def exposed(hidden: Collection[str]) -> int:
+        """How many counts the part's total pins down beyond what the cluster's does."""
+        unknown = [p for p in cells if (p in hidden if complementary else cells[p] > 0)]
+        groups = (
+            [cell(p) for p in unknown if p in part.members],
+            [cell(p) for p in unknown if p not in part.members],
+            [(count, 0, math.inf) for count in part.outside],
+        )
+        alone = _pinned(*groups, cluster_total=not cluster.total, town_total=False)
+        both = _pinned(*groups, cluster_total=not cluster.total, town_total=True)
+        return len(both - alone)
+
+    def with_cluster_protected(hidden: set[str]) -> set[str] | None:
+        """``hidden`` and what the cluster's total then needs hidden too (as in _suppress)."""
+        more = sorted(
+            (p for p in cells if cells[p] >= threshold and p not in hidden),
+            key=lambda p: (cells[p], order(p)),
+        )
+        while not cluster.total and not _protected([cell(p) for p in hidden]):
+            if not more:
+                return None
+            hidden = hidden | {more.pop(0)}
+        return hidden
+
+    hidden = set(cluster.cells)
+    left = exposed(hidden)
+    while left:
+        if not complementary:
+            return cluster, True
+        tries = [
+            found
+            for p in sorted(
+                (p for p in cells if cells[p] >= threshold and p not in hidden),
+                key=lambda p: (cells[p], order(p)),
+            )
+            for found in [with_cluster_protected(hidden | {p})]
+            if found is not None
+        ]
+        best = min(tries, key=exposed, default=None)  # the first of the best, smallest first
+        if best is None or exposed(best) >= left:
+            return cluster, True
+        hidden = best
+        left = exposed(hidden)
+    added = hidden - cluster.cells
+    shown = _Hidden(
+        frozenset(hidden),
+        cluster.complementary | added,
+        cluster.total,
+        cluster.total_small,
+        bool(added),
+    )
+    return shown, False
 
 
 # -- the view -------------------------------------------------------------------------------
@@ -549,33 +719,65 @@ def cluster_view(
     edges = _check_settings(threshold, bands, small_cluster)
     group = _cluster_metric(report, cluster)
     region = next((g for g in report.regions if g.name == group.region), None)
-    funnel = next((f for f in report.funnels if f.region == group.region), None)
-    if region is None or funnel is None:
-        raise PrivacyError(f"the report has no region metrics or funnel for {group.region!r}")
+    by_municipality = report.reference is ReferenceLevel.MUNICIPALITY
+    reference = group.municipality if by_municipality else group.region
+    municipality = next((g for g in report.municipalities if g.name == reference), None)
+    funnel = next(
+        (f for f in report.funnels if f.region == reference and f.reference is report.reference),
+        None,
+    )
+    if region is None or funnel is None or (by_municipality and municipality is None):
+        raise PrivacyError(
+            f"the report has no {report.reference.value} metrics or funnel for {reference!r}"
+        )
     scope = _scope(report, cluster)
     names = _assign(scope, cluster, key, previous)
     index = {provider: _pseudonym_index(name) for provider, name in names.items()}
     banded = len(scope.current) < small_cluster
 
+    now_cells = {p.provider_id: p.estimate.count for p in scope.current}
     now = _suppress(
-        {p.provider_id: p.estimate.count for p in scope.current},
-        group.pooled.count,
-        threshold,
-        index.__getitem__,
-        complementary=not banded,
+        now_cells, group.pooled.count, threshold, index.__getitem__, complementary=not banded
     )
     cluster_change = next(
         (c for c in report.changes if c.level is GroupLevel.CLUSTER and c.name == cluster), None
     )
-    region_change = next(
-        (c for c in report.changes if c.level is GroupLevel.REGION and c.name == region.name),
-        None,
-    )
+    region_change = _group_change_of(report, GroupLevel.REGION, region.name)
     before_cells = {c.name: c.baseline.count for c in scope.practice_changes}
     before_total = cluster_change.baseline.count if cluster_change else sum(before_cells.values())
     before = _suppress(
         before_cells, before_total, threshold, index.__getitem__, complementary=not banded
     )
+    municipal_change = None
+    reference_hidden = (False, False)  # the municipality's total: now, in the baseline
+    if municipality is not None:
+        municipal_change = _group_change_of(report, GroupLevel.MUNICIPALITY, municipality.name)
+        now_part, before_part = _municipal_parts(report, scope, municipality, municipal_change)
+        now, now_hidden = _suppress_part(
+            now_cells, now, now_part, threshold, index.__getitem__, complementary=not banded
+        )
+        before_hidden = False
+        if before_part is not None:
+            before, before_hidden = _suppress_part(
+                before_cells,
+                before,
+                before_part,
+                threshold,
+                index.__getitem__,
+                complementary=not banded,
+            )
+        reference_hidden = (now_hidden, before_hidden)
+        if now_hidden:
+            funnel = FunnelData(
+                region=municipality.name,
+                target_rate=0.0,
+                per=report.per,
+                curve=(),
+                phi=None,
+                limits_too_narrow=False,
+                note=_HIDDEN_FUNNEL,
+                reference=ReferenceLevel.MUNICIPALITY,
+            )
     now_bands = _bands([p.estimate.population for p in scope.current], edges)
     before_bands = _bands([c.baseline.population for c in scope.practice_changes], edges)
 
@@ -602,6 +804,8 @@ def cluster_view(
             )
         )
 
+    # A change against a hidden municipal total would give it back (ratio / versus).
+    versus_hidden = any(reference_hidden)
     changes = [
         _practice_change(
             change,
@@ -611,12 +815,24 @@ def cluster_view(
             banded=banded,
             bands=(before_bands, now_bands),
             report=report,
+            versus_hidden=versus_hidden,
         )
         for change in sorted(scope.practice_changes, key=lambda c: index[c.name])
     ]
     if cluster_change is not None:
+        shown_change = _group_change(
+            cluster_change, baseline_hidden=before.total, followup_hidden=now.total
+        )
+        if versus_hidden:
+            shown_change = attrs.evolve(shown_change, versus_region=None)
+        changes.append(shown_change)
+    if municipal_change is not None:
         changes.append(
-            _group_change(cluster_change, baseline_hidden=before.total, followup_hidden=now.total)
+            _group_change(
+                municipal_change,
+                baseline_hidden=reference_hidden[1],
+                followup_hidden=reference_hidden[0],
+            )
         )
     if region_change is not None:
         changes.append(
@@ -646,13 +862,78 @@ def cluster_view(
         funnel=funnel,
         suppression_threshold=threshold,
         notes=_notes(
-            report, scope, names, threshold, small_cluster, banded=banded, periods=(now, before)
+            report,
+            scope,
+            names,
+            threshold,
+            small_cluster,
+            banded=banded,
+            periods=(now, before),
+            reference=(municipality.name, any(reference_hidden)) if municipality else None,
         ),
         changes=tuple(changes),
         synthetic=report.synthetic,
         baseline_period=report.baseline_period,
         banded=banded,
+        reference=report.reference,
+        municipality_metric=(
+            None
+            if municipality is None
+            else _municipal_group(
+                municipality,
+                hidden=reference_hidden[0],
+                summary_hidden=any(
+                    p.provider_id in now.cells
+                    for p in scope.current
+                    if p.municipality == municipality.name
+                ),
+            )
+        ),
     )
+
+
+_HIDDEN_FUNNEL: Final = (
+    "Tragten for kommunen vises ikke, fordi kommunens niveau ville afsløre et skjult antal."
+)
+
+
+def _group_change_of(report: MetricsReport, level: GroupLevel, name: str) -> RateChange | None:
+    return next((c for c in report.changes if c.level is level and c.name == name), None)
+
+
+def _municipal_parts(
+    report: MetricsReport,
+    scope: _Scope,
+    municipality: GroupMetric,
+    change: RateChange | None,
+) -> tuple[_Part, _Part | None]:
+    """The reference municipality's total in the follow-up and (with a change) the baseline."""
+    name = municipality.name
+    current = frozenset(p.provider_id for p in scope.current if p.municipality == name)
+    now = _Part(
+        current,
+        tuple(
+            p.estimate.count
+            for p in report.providers
+            if p.municipality == name and p.provider_id not in current
+        ),
+        municipality.pooled.count,
+    )
+    if change is None:
+        return now, None
+    home = {p.provider_id: p.municipality for p in scope.current}
+    members = frozenset(c.name for c in scope.practice_changes if home.get(c.name) == name)
+    if report.baseline_providers:
+        outside = tuple(
+            p.estimate.count
+            for p in report.baseline_providers
+            if p.municipality == name and p.provider_id not in members
+        )
+    else:  # an older report: the rest of the municipality's count as one practice
+        counts = {c.name: c.baseline.count for c in scope.practice_changes}
+        rest = change.baseline.count - sum(counts[p] for p in members)
+        outside = (rest,) if rest else ()
+    return now, _Part(members, outside, change.baseline.count)
 
 
 def _practice_change(
@@ -664,6 +945,7 @@ def _practice_change(
     banded: bool,
     bands: tuple[Sequence[_Band], Sequence[_Band]],
     report: MetricsReport,
+    versus_hidden: bool = False,
 ) -> ShownChange:
     hidden = hidden_before or hidden_now
 
@@ -691,10 +973,22 @@ def _practice_change(
         lower=ratio(change.lower, exact_only=True),
         upper=ratio(change.upper, exact_only=True),
         p_value=ratio(change.p_value, exact_only=True),
-        versus_region=ratio(change.versus_region),
+        versus_region=None if versus_hidden else ratio(change.versus_region),
         note=_HIDDEN_CHANGE if hidden else _without_ids(change.note, report),
         suppressed=hidden,
     )
+
+
+def _municipal_group(group: GroupMetric, *, hidden: bool, summary_hidden: bool) -> ShownGroup:
+    """The reference municipality, its total hidden as :func:`_suppress_part` decides.
+
+    A hidden total hides the population too: less the list sizes shown, it could give a
+    practice's back.
+    """
+    shown = _group(group, count_hidden=hidden, summary_hidden=summary_hidden, digits=2)
+    if hidden:
+        shown = attrs.evolve(shown, pooled=attrs.evolve(shown.pooled, population=None))
+    return shown
 
 
 def _region_group(group: GroupMetric, threshold: int) -> ShownGroup:
@@ -723,15 +1017,37 @@ def _notes(
     *,
     banded: bool,
     periods: Sequence[_Hidden],
+    reference: tuple[str, bool] | None = None,
 ) -> tuple[str, ...]:
+    """The view's notes, in Danish.
+
+    ``reference``: the municipality compared with, and whether its total is hidden (``None``
+    when compared with the region).
+    """
     notes = ["Praksis vises med pseudonymer (Praksis A, B, …)."]
+    if reference is not None:
+        municipalities = {p.municipality for p in scope.current}
+        if len(municipalities) > 1:
+            notes.append(
+                "Hver praksis sammenlignes med niveauet i sin egen kommune, klyngen med "
+                f"{reference[0]}, hvor de fleste af klyngens praksis ligger."
+            )
+        else:
+            notes.append(
+                f"Praksis sammenlignes med niveauet i kommunen ({reference[0]}), ikke i regionen."
+            )
     if threshold > 1:
         small = "Antal på 1" if threshold == 2 else f"Antal fra 1 til {threshold - 1}"
         notes.append(
             f'{small} vises ikke (markeret "{HIDDEN_MARK}"), og heller ikke rate, '
             "sikkerhedsinterval og præcis listestørrelse for de praksis, det gælder."
         )
-    if any(period.complementary for period in periods):
+    if any(period.for_reference for period in periods):
+        notes.append(
+            "Også et eller flere større antal er skjult, så intet skjult antal kan regnes ud "
+            "fra klyngens eller kommunens samlede antal."
+        )
+    elif any(period.complementary for period in periods):
         notes.append(
             "Også et eller flere større antal er skjult, så de små ikke kan regnes ud fra "
             "klyngens samlede antal."
@@ -741,6 +1057,11 @@ def _notes(
     if any(period.total and not period.total_small for period in periods):
         notes.append(
             "Klyngens samlede antal vises ikke, fordi et skjult antal ellers kunne regnes ud."
+        )
+    if reference is not None and reference[1]:
+        notes.append(
+            "Kommunens samlede antal og niveau vises ikke, fordi et skjult antal ellers kunne "
+            "regnes ud."
         )
     if periods[0].cells:
         notes.append(

@@ -15,7 +15,7 @@ from decimal import Decimal
 import attrs
 
 from klyngepakke.errors import Problem
-from klyngepakke.model import LabelledEnum
+from klyngepakke.model import LabelledEnum, ReferenceLevel
 from klyngepakke.model._base import Checked
 
 __all__ = [
@@ -71,7 +71,11 @@ class RateEstimate:
 
 
 class FunnelFlag(LabelledEnum):
-    """Where a practice lies against the funnel around its region's pooled rate."""
+    """Where a practice lies against the funnel around its reference group's pooled rate.
+
+    The reference group is the practice's region, or its municipality when the metric
+    compares by municipality (:class:`~klyngepakke.model.ReferenceLevel`).
+    """
 
     WITHIN = "within"
     ABOVE_95 = "above_95"
@@ -100,30 +104,39 @@ class ProviderMetric:
     estimate: RateEstimate
     flag: FunnelFlag
     p_above: float
-    """P(X >= count) under the region's pooled rate: the exact upper tail."""
+    """P(X >= count) under the reference group's pooled rate: the exact upper tail."""
     p_below: float
-    """P(X <= count) under the region's pooled rate: the exact lower tail."""
+    """P(X <= count) under the reference group's pooled rate: the exact lower tail."""
     fees: Decimal
-    """The services counted times the fee in force when each was billed (DKK)."""
+    """The services counted times the fee in force when each was billed (DKK); 0 for events."""
 
 
 class GroupLevel(LabelledEnum):
     """What a group of practices is."""
 
     CLUSTER = "cluster"
+    MUNICIPALITY = "municipality"
     REGION = "region"
     COUNTRY = "country"
 
 
-GroupLevel._labels = {"cluster": "Klynge", "region": "Region", "country": "Hele landet"}
+GroupLevel._labels = {
+    "cluster": "Klynge",
+    "municipality": "Kommune",
+    "region": "Region",
+    "country": "Hele landet",
+}
 
 
 @attrs.frozen
 class GroupMetric:
-    """A cluster, a region or the whole country.
+    """A cluster, a municipality, a region or the whole country.
 
     ``pooled`` is total count over total population (what a funnel compares with);
-    ``mean_rate`` and ``median_rate`` summarise the practices' own rates.
+    ``mean_rate`` and ``median_rate`` summarise the practices' own rates. ``region`` is the
+    region of most of the group's practices (empty for the country); ``municipality``, for a
+    cluster or a municipality, is the municipality of most of them, when the report has
+    municipalities (empty otherwise).
     """
 
     level: GroupLevel
@@ -134,6 +147,7 @@ class GroupMetric:
     mean_rate: float | None
     median_rate: float | None
     fees: Decimal
+    municipality: str = ""
 
 
 @attrs.frozen
@@ -149,10 +163,13 @@ class FunnelPoint:
 
 @attrs.frozen
 class FunnelData:
-    """A region's funnel: the target (pooled region rate), the curve, and overdispersion.
+    """A reference group's funnel: the target (its pooled rate), the curve, overdispersion.
 
+    The group is a region, or a municipality when ``reference`` is
+    :attr:`~klyngepakke.model.ReferenceLevel.MUNICIPALITY`; ``region`` is its name either way.
     Practices are classified by exact tail probabilities (see :class:`ProviderMetric`); the
-    interpolated curve is for display only.
+    interpolated curve is for display only. No ``curve`` means no funnel to draw (``note``
+    says why).
     """
 
     region: str
@@ -162,6 +179,7 @@ class FunnelData:
     phi: float | None
     limits_too_narrow: bool
     note: str = ""
+    reference: ReferenceLevel = ReferenceLevel.REGION
 
 
 @attrs.frozen
@@ -180,11 +198,12 @@ class RuleViolation:
 
 @attrs.frozen
 class RateChange:
-    """Baseline versus follow-up for a practice, a cluster or a region.
+    """Baseline versus follow-up for a practice, a cluster, a municipality or a region.
 
     ``ratio`` is follow-up rate over baseline rate with its exact conditional interval and
-    two-sided p-value; ``versus_region`` is the ratio divided by the region's own ratio over
-    the same periods (1 = changed like the region). ``None`` where a ratio is undefined, with
+    two-sided p-value; ``versus_region`` is the ratio divided by the reference group's own
+    ratio over the same periods (1 = changed like it): the region's, or the municipality's
+    when the metric compares by municipality. ``None`` where a ratio is undefined, with
     ``note`` saying why.
     """
 
@@ -203,7 +222,13 @@ class RateChange:
 
 @attrs.frozen
 class MetricsReport:
-    """Everything computed for one metric and period, for every cluster in the data."""
+    """Everything computed for one metric and period, for every cluster in the data.
+
+    ``service_codes`` or ``counted_events`` (the other is empty) says what was counted.
+    ``reference`` is the group each practice is compared with: with ``municipality``,
+    ``municipalities`` holds the municipalities' groups and ``funnels`` one funnel per
+    municipality (otherwise per region).
+    """
 
     metric_id: str
     metric_title: str
@@ -231,6 +256,21 @@ class MetricsReport:
     Privacy needs them to give pseudonyms that stay the same from the baseline report to the
     follow-up report, and to name the practices that left.
     """
+    counted_events: tuple[str, ...] = ()
+    reference: ReferenceLevel = ReferenceLevel.REGION
+    municipalities: tuple[GroupMetric, ...] = ()
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes counted: service codes, or else counted events."""
+        return self.service_codes or self.counted_events
+
+    @property
+    def reference_groups(self) -> tuple[GroupMetric, ...]:
+        """The groups practices are compared with: the regions or the municipalities."""
+        if self.reference is ReferenceLevel.MUNICIPALITY:
+            return self.municipalities
+        return self.regions
 
 
 @attrs.frozen
@@ -314,6 +354,12 @@ class ClusterView:
 
     Made by :func:`klyngepakke.metrics.privacy.cluster_view`. ``banded``: a small cluster,
     whose practices show list-size bands and rates but no counts (see that module).
+
+    ``reference`` is what the practices are compared with, and ``funnel`` is drawn around:
+    the region (``region_metric``) or, for a metric compared by municipality, the
+    municipality of most of the cluster's practices (``municipality_metric``).
+    :attr:`reference_metric` is that group and :attr:`reference_label` its label, so a
+    reference line reads "Kommunen (12,3)" or "Regionen (21,1)".
     """
 
     cluster: str
@@ -333,3 +379,22 @@ class ClusterView:
     synthetic: bool = False
     baseline_period: Period | None = None
     banded: bool = False
+    reference: ReferenceLevel = ReferenceLevel.REGION
+    municipality_metric: ShownGroup | None = None
+
+    @property
+    def reference_metric(self) -> ShownGroup:
+        """The group the practices are compared with: the municipality's or the region's."""
+        if self.reference is ReferenceLevel.MUNICIPALITY and self.municipality_metric:
+            return self.municipality_metric
+        return self.region_metric
+
+    @property
+    def reference_label(self) -> str:
+        """How the reference is named on a slide: "Kommunen" or "Regionen"."""
+        return self.reference.label
+
+    @property
+    def reference_name(self) -> str:
+        """The reference group's name: the municipality's or the region's."""
+        return self.reference_metric.name

@@ -57,10 +57,12 @@ from klyngepakke.model._recommendation import (
 from klyngepakke.model._runbook import Phase, RelativeDeadline, Role, Runbook, Task, TimeUnit
 from klyngepakke.model._service import (
     BillingLimit,
+    CountedEvent,
     Denominator,
     Fee,
     LimitPeriod,
     MetricDefinition,
+    ReferenceLevel,
     ServiceCode,
 )
 
@@ -79,6 +81,7 @@ __all__ = [
     "Cluster",
     "ClusterPackage",
     "Condition",
+    "CountedEvent",
     "DataSource",
     "DataSourceKind",
     "Decision",
@@ -107,6 +110,7 @@ __all__ = [
     "Questionnaire",
     "Recommendation",
     "Reference",
+    "ReferenceLevel",
     "Region",
     "RelativeDeadline",
     "Removal",

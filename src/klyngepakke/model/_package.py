@@ -19,7 +19,7 @@ from klyngepakke.model._people import Person
 from klyngepakke.model._questionnaire import Questionnaire
 from klyngepakke.model._recommendation import ALL_RECOMMENDATIONS, Recommendation
 from klyngepakke.model._runbook import Role, Runbook
-from klyngepakke.model._service import MetricDefinition, ServiceCode
+from klyngepakke.model._service import CountedEvent, MetricDefinition, ServiceCode
 
 
 def url_problems(value: str, *path: PathPart) -> Iterator[Problem]:
@@ -152,6 +152,7 @@ class ClusterPackage(Checked):
     runbook: Runbook | None = None
     questionnaire: Questionnaire | None = None
     service_codes: tuple[ServiceCode, ...] = ()
+    counted_events: tuple[CountedEvent, ...] = ()
     metrics: tuple[MetricDefinition, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
 
@@ -166,6 +167,13 @@ class ClusterPackage(Checked):
         for service in self.service_codes:
             if service.code == code:
                 return service
+        raise KeyError(code)
+
+    def counted_event(self, code: str) -> CountedEvent:
+        """The counted event with this code; ``KeyError`` if the package does not define it."""
+        for event in self.counted_events:
+            if event.code == code:
+                return event
         raise KeyError(code)
 
     def recommendations_for(self, role: Role) -> tuple[Recommendation, ...]:
@@ -191,21 +199,18 @@ class ClusterPackage(Checked):
             yield Problem(
                 ("programme", "minutes"), "a package's programme needs the meeting length"
             )
-        yield from unique_problems(
-            ((("service_codes", i, "code"), s.code) for i, s in enumerate(self.service_codes)),
-            "service code",
-        )
+        # Services and events share the codes of service-data files (ydelseskode).
+        codes: list[tuple[tuple[PathPart, ...], str]] = [
+            (("service_codes", i, "code"), s.code) for i, s in enumerate(self.service_codes)
+        ]
+        codes += [
+            (("counted_events", i, "code"), e.code) for i, e in enumerate(self.counted_events)
+        ]
+        yield from unique_problems(codes, "service code")
         yield from unique_problems(
             ((("metrics", i, "id"), m.id) for i, m in enumerate(self.metrics)), "metric id"
         )
-        known = {service.code for service in self.service_codes}
-        for m, metric in enumerate(self.metrics):
-            for c, code in enumerate(metric.service_codes):
-                if code not in known:
-                    yield Problem(
-                        ("metrics", m, "service_codes", c),
-                        f"{code!r} is not one of the package's service codes {sorted(known)}",
-                    )
+        yield from self._metric_code_problems()
         yield from self._recommendation_problems()
         yield from self._shown_problems()
 
@@ -233,6 +238,24 @@ class ClusterPackage(Checked):
                     f"{recommendation.group!r} is also a questionnaire section, a metric or "
                     "the name of all recommendations, so 'shows' could not tell them apart",
                 )
+
+    def _metric_code_problems(self) -> Iterator[Problem]:
+        """A metric's codes name the package's services, or its counted events."""
+        services = {service.code for service in self.service_codes}
+        events = {event.code for event in self.counted_events}
+        for m, metric in enumerate(self.metrics):
+            for field, noun, known, other in (
+                ("service_codes", "service codes", services, events),
+                ("counted_events", "counted events", events, services),
+            ):
+                for c, code in enumerate(getattr(metric, field)):
+                    if code not in known:
+                        where = "counted_events" if field == "service_codes" else "service_codes"
+                        hint = f"; it is listed in the package's {where}" if code in other else ""
+                        yield Problem(
+                            ("metrics", m, field, c),
+                            f"{code!r} is not one of the package's {noun} {sorted(known)}{hint}",
+                        )
 
     def _shown_problems(self) -> Iterator[Problem]:
         """Every result a programme item shows is a section, a metric or recommendations."""

@@ -1,4 +1,4 @@
-"""Fee-schedule services and the metrics a package computes from service data."""
+"""Fee-schedule services, other counted events, and the metrics a package computes from them."""
 
 from __future__ import annotations
 
@@ -20,6 +20,12 @@ from klyngepakke.model._base import (
 )
 
 _SERVICE_CODE = re.compile(r"[0-9A-Za-z]{2,6}")
+"""Codes in service data (``ydelseskode``): 2–6 letters or digits, for services and events."""
+
+
+def _service_code_problems(code: str, example: str) -> Iterator[Problem]:
+    if not _SERVICE_CODE.fullmatch(code):
+        yield Problem(("code",), f"{code!r} is not {example}")
 
 
 class LimitPeriod(LabelledEnum):
@@ -87,8 +93,7 @@ class ServiceCode(Checked):
         return current
 
     def _check(self) -> Iterator[Problem]:
-        if not _SERVICE_CODE.fullmatch(self.code):
-            yield Problem(("code",), f"{self.code!r} is not a service code like '0124'")
+        yield from _service_code_problems(self.code, "a service code like '0124'")
         yield from text_problems(self.name, "name")
         dates = [fee.valid_from for fee in self.fees]
         if dates != sorted(dates):
@@ -102,6 +107,29 @@ class ServiceCode(Checked):
         )
 
 
+@attrs.frozen
+class CountedEvent(Checked):
+    """Something counted per practice that is not a fee-schedule service.
+
+    For example referrals to municipal prevention offers, which the municipality counts: an
+    event has no fee and no billing limit. ``code`` follows the rule of service codes, so the
+    same service-data files (counts or claims, ``ydelseskode``) carry it. ``counted_by`` says
+    who counts it, as people read it (``"Kommunen"``).
+    """
+
+    code: str
+    name: str
+    counted_by: str
+    description: str = ""
+
+    def _check(self) -> Iterator[Problem]:
+        yield from _service_code_problems(
+            self.code, "an event code of 2-6 letters or digits like 'HFOR'"
+        )
+        yield from text_problems(self.name, "name")
+        yield from text_problems(self.counted_by, "counted_by")
+
+
 class Denominator(LabelledEnum):
     """What a rate is counted per."""
 
@@ -111,22 +139,61 @@ class Denominator(LabelledEnum):
 Denominator._labels = {"group1_insured": "gruppe 1-sikrede"}
 
 
+class ReferenceLevel(LabelledEnum):
+    """The group of practices a practice's rate is compared with (the funnel's target)."""
+
+    REGION = "region"
+    MUNICIPALITY = "municipality"
+
+
+ReferenceLevel._labels = {"region": "Regionen", "municipality": "Kommunen"}
+
+
 @attrs.frozen
 class MetricDefinition(Checked):
-    """What to count from service data: services per ``per`` patients over a period."""
+    """What to count per ``per`` patients over a period: services, or other counted events.
+
+    Exactly one of ``service_codes`` (codes of the package's
+    :class:`ServiceCode` objects, with fees) and ``counted_events`` (codes of its
+    :class:`CountedEvent` objects, without fees) names what is counted. ``compare_with`` is
+    the group each practice is compared with: its region (the default) or its municipality,
+    for what a municipality decides or counts itself.
+    """
 
     id: str
     title: str
-    service_codes: tuple[str, ...]
+    service_codes: tuple[str, ...] = ()
     denominator: Denominator = Denominator.GROUP1_INSURED
     per: int = 1000
     period_months: int = 12
     description: str = ""
+    counted_events: tuple[str, ...] = ()
+    compare_with: ReferenceLevel = ReferenceLevel.REGION
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes counted: the service codes, or else the counted events."""
+        return self.service_codes or self.counted_events
+
+    @property
+    def counts_events(self) -> bool:
+        """Whether the metric counts events (no fees, no billing limits) rather than services."""
+        return bool(self.counted_events)
 
     def _check(self) -> Iterator[Problem]:
         yield from code_problems(self.id, "id")
         yield from text_problems(self.title, "title")
-        if not self.service_codes:
-            yield Problem(("service_codes",), "a metric counts at least one service code")
+        if not self.service_codes and not self.counted_events:
+            yield Problem(
+                ("service_codes",),
+                "a metric counts at least one service code or counted event",
+            )
+        if self.service_codes and self.counted_events:
+            yield Problem(
+                ("counted_events",),
+                "a metric counts either service codes or counted events, not both; got "
+                f"service_codes {list(self.service_codes)} and counted_events "
+                f"{list(self.counted_events)}",
+            )
         yield from positive_problems(self.per, "per")
         yield from positive_problems(self.period_months, "period_months")
