@@ -20,6 +20,7 @@ from klyngepakke.bundle import MeetingBundle
 from klyngepakke.cli import main
 from klyngepakke.conversion import Format, dumps, load, loads
 from klyngepakke.demo import synthetic_bundle
+from klyngepakke.metrics.results import GroupLevel
 from klyngepakke.model import (
     AgendaItem,
     AgendaItemKind,
@@ -29,6 +30,7 @@ from klyngepakke.model import (
     Question,
     QuestionKind,
     Questionnaire,
+    ReferenceLevel,
     Role,
     TextSection,
     group_recommendations,
@@ -103,8 +105,8 @@ def questionnaire(package: ClusterPackage) -> Questionnaire:
 
 @pytest.fixture(scope="module")
 def bundle(package: ClusterPackage) -> MeetingBundle:
-    # The package has no service-data metric (the core cannot express it yet), so no metrics.
-    return synthetic_bundle(package, metrics=False)
+    # With the synthetic referral counts: the metric compares with the municipality.
+    return synthetic_bundle(package)
 
 
 @pytest.fixture
@@ -333,12 +335,44 @@ def test_data_reviews_show_every_questionnaire_section(
     reviews = [i for i in package.programme.walk() if i.kind is AgendaItemKind.DATA_REVIEW]
     assert [review.shows for review in reviews] == [
         ("livsstil",),
-        ("tilbud", "henvisning"),
+        ("tilbud", "henvisning", "henvisninger_per_1000"),
         ("tilbagemelding",),
     ]
-    assert [s.code for s in questionnaire.sections] == [
-        code for review in reviews for code in review.shows
+    sections = [s.code for s in questionnaire.sections]
+    assert sections == [code for review in reviews for code in review.shows if code in sections]
+
+
+def test_the_referral_metric_counts_the_municipalitys_event(package: ClusterPackage) -> None:
+    (event,) = package.counted_events
+    assert (event.code, event.name, event.counted_by) == (
+        "HFOR",
+        "Henvisning til kommunalt forebyggelsestilbud",
+        "Kommunen",
+    )
+    (metric,) = package.metrics
+    assert (metric.id, metric.counted_events, metric.service_codes) == (
+        "henvisninger_per_1000",
+        ("HFOR",),
+        (),
+    )
+    assert (metric.compare_with, metric.per, metric.period_months) == (
+        ReferenceLevel.MUNICIPALITY,
+        1000,
+        12,
+    )
+    assert package.service_codes == ()  # no fee-schedule service in this topic
+    assert "mindstetal" in metric.description
+    (block_2_review,) = [
+        item
+        for item in package.programme.walk()
+        if item.kind is AgendaItemKind.DATA_REVIEW and metric.id in item.shows
     ]
+    assert block_2_review.title == "Resultater fra spørgeskemaet og kommunens henvisningstal"
+    without = synthetic_bundle(package, metrics=False).missing()
+    assert without == (
+        "Kommunens tal for henvisning til kommunalt forebyggelsestilbud mangler: beregn "
+        "klyngens nøgletal ud fra dem.",
+    )
 
 
 def test_the_municipalitys_talk(package: ClusterPackage) -> None:
@@ -402,7 +436,7 @@ def test_municipality_information_and_follow_up(package: ClusterPackage) -> None
         assert phrase in follow_up
     kinds = [source.kind for source in package.data_sources]
     assert kinds == [DataSourceKind.QUESTIONNAIRE, DataSourceKind.OTHER]
-    assert package.metrics == ()
+    assert "ydernummer" in info
     assert package.references[0].source == "Sundhedsstyrelsen, december 2014"
 
 
@@ -511,6 +545,11 @@ def test_show(installed: PluginRegistry, capsys: pytest.CaptureFixture[str]) -> 
     assert "    □ Overvejer fælles kompetenceudvikling. [Klyngens medlemmer og kommunen]\n" in out
     assert recommendations.count("□") == 21
     assert "Spørgeskema: Samarbejdet med kommunen om forebyggelsesforløb (25 spørgsmål)" in out
+    assert "\nHenvisning til kommunalt forebyggelsestilbud (kode HFOR). Kilde: Kommunen\n" in out
+    assert (
+        "  Opgørelse: Henvisninger til kommunale forebyggelsestilbud pr. 1000 gruppe 1-sikrede "
+        "(kode HFOR, 12 måneder, sammenlignet med kommunen)\n"
+    ) in out
 
 
 def test_plan_with_a_calendar(
@@ -580,7 +619,19 @@ def test_surveyxact_mapping_template_covers_every_question(
 def test_synthetic_bundle(bundle: MeetingBundle, questionnaire: Questionnaire) -> None:
     assert bundle.is_synthetic
     assert bundle.missing() == ()
-    assert bundle.metrics is None
+    view = bundle.metrics
+    assert view is not None
+    assert view.synthetic
+    assert view.metric_id == "henvisninger_per_1000"
+    # Compared with the municipality the meeting is held with, which has other practices too.
+    assert (view.reference, view.reference_label) == (ReferenceLevel.MUNICIPALITY, "Kommunen")
+    assert bundle.municipality_name == f"{view.reference_name} Kommune (syntetisk)"
+    assert view.municipality_metric is not None
+    assert view.municipality_metric.practices > len(view.practices)
+    assert view.funnel.region == view.reference_name
+    assert view.funnel.target_rate == pytest.approx(view.reference_metric.pooled.rate)
+    assert len(view.funnel.curve) > 2
+    assert view.cluster_metric.fees == 0  # referrals carry no fee
     assert bundle.survey is not None
     assert {result.code for result in bundle.survey.questions()} == {
         q.code for q in questionnaire.questions()
@@ -643,6 +694,9 @@ def test_the_deck_has_the_cases_and_the_checklist_slide(
     for title in ("Case: Albert, 76 år", "Case: Mzuri, 32 år", "Anbefalingerne som tjekliste"):
         assert any(title in text for text in texts), title
     assert all("SYNTETISKE DATA" in text for text in texts)
+    assert bundle.metrics is not None
+    metric_slides = [text for text in texts if bundle.metrics.metric_title in text]
+    assert len(metric_slides) >= 2  # the practices' rates and the funnel
 
 
 def test_the_checklist_document_has_every_recommendation_and_who(
@@ -670,11 +724,13 @@ def test_build_a_synthetic_meeting_folder(installed: PluginRegistry, tmp_path: P
 
     package = installed.topic("forebyggelse").package
     folder = tmp_path / "klyngemoede"
-    write_demo_folder(folder, package, baseline=True, metrics=False)
+    write_demo_folder(folder, package, baseline=True)
     # The deck and the Word documents are tested above; here the build itself.
-    report = build_meeting(
-        read_meeting_folder(folder), tmp_path / "materiale", only=["runbook", "calendar", "data"]
-    )
+    meeting = read_meeting_folder(folder)
+    assert meeting.metrics is not None
+    changes = {change.level: change for change in meeting.metrics.changes}
+    assert GroupLevel.MUNICIPALITY in changes  # a year before, set against the municipality
+    report = build_meeting(meeting, tmp_path / "materiale", only=["runbook", "calendar", "data"])
     assert report.ok, report.failed
     assert report.missing == ()
     assert sorted(built.artefact for built in report.files) == ["calendar", "data", "runbook"]
