@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 
 from klyngepakke.conversion import dumps, loads
@@ -18,6 +19,7 @@ from klyngepakke.model import (
     MeetingKind,
     TimeSlot,
 )
+from klyngepakke.model._agenda import ScheduledItem
 
 URL = "https://kiap.dk/notat.pdf"
 
@@ -305,3 +307,142 @@ def test_agenda_reports_several_problems_at_once() -> None:
         "items[1].slot: 16.10-16.50 overlaps item 0 (16.00-16.20)",
         "items[1].slot: 16.10-16.50 is outside 16.00-16.45",
     ]
+
+
+# -- Agenda.schedule ------------------------------------------------------------------------
+
+
+def scheduled(agenda: Agenda, start: dt.time | None = None) -> dict[str, ScheduledItem]:
+    return {entry.item.title: entry for entry in agenda.schedule(start)}
+
+
+def placed(entry: ScheduledItem) -> tuple[int | None, int | None, bool, bool]:
+    return entry.offset, entry.minutes, entry.approximate, entry.after_approximate
+
+
+def test_schedule_shares_a_blocks_remaining_time_between_items_without_a_length() -> None:
+    agenda = Agenda(
+        (
+            item("Velkomst", kind=AgendaItemKind.INTRODUCTION, minutes=10),
+            item(
+                "Blok",
+                kind=AgendaItemKind.BLOCK,
+                minutes=45,
+                items=(
+                    item("Data", kind=AgendaItemKind.DATA_REVIEW),
+                    item("Oplæg", kind=AgendaItemKind.TALK, minutes=20),
+                    item("Dialog", kind=AgendaItemKind.PLENARY_DIALOGUE),
+                ),
+            ),
+            item(
+                "Afslutning",
+                kind=AgendaItemKind.BLOCK,
+                minutes=15,
+                items=(item("Opsamling", kind=AgendaItemKind.PLENARY_DIALOGUE),),
+            ),
+        ),
+        minutes=70,
+    )
+    entries = agenda.schedule()
+    assert [(entry.item.title, entry.depth) for entry in entries] == [
+        ("Velkomst", 0),
+        ("Blok", 0),
+        ("Data", 1),
+        ("Oplæg", 1),
+        ("Dialog", 1),
+        ("Afslutning", 0),
+        ("Opsamling", 1),
+    ]
+    timed = scheduled(agenda)
+    assert placed(timed["Blok"]) == (10, 45, False, False)
+    assert placed(timed["Data"]) == (10, 13, True, False)  # 25 minutes shared: 13 and 12
+    assert placed(timed["Oplæg"]) == (23, 20, False, True)  # its own length, a shared start
+    assert placed(timed["Dialog"]) == (43, 12, True, True)
+    assert placed(timed["Afslutning"]) == (55, 15, False, False)  # the block ends on time
+    assert placed(timed["Opsamling"]) == (55, 15, False, False)  # alone: exactly the rest
+    assert [title for title, entry in timed.items() if entry.exact] == [
+        "Velkomst",
+        "Blok",
+        "Afslutning",
+        "Opsamling",
+    ]
+    assert timed["Dialog"].parent is not None
+    assert timed["Dialog"].parent.title == "Blok"
+    assert timed["Blok"].parent is None
+    start = dt.datetime(2027, 3, 11, 16, 0)
+    assert timed["Dialog"].start(start) == dt.datetime(2027, 3, 11, 16, 43)
+    assert timed["Dialog"].end(start) == dt.datetime(2027, 3, 11, 16, 55)
+    assert timed["Dialog"].end(None) is None
+
+
+def test_schedule_without_enough_time_to_share_leaves_lengths_and_later_starts_unknown() -> None:
+    agenda = Agenda(
+        (
+            item(
+                "Blok",
+                kind=AgendaItemKind.BLOCK,
+                minutes=21,
+                items=(item("Oplæg", minutes=20), item("Data"), item("Dialog"), item("Efter")),
+            ),
+            item("Ukendt"),
+            item("Pause", minutes=15),
+        )
+    )
+    timed = scheduled(agenda)
+    assert placed(timed["Data"]) == (20, None, False, False)  # 1 minute cannot be shared by 3
+    assert placed(timed["Dialog"]) == (None, None, False, False)
+    assert placed(timed["Ukendt"]) == (21, None, False, False)  # no agenda length to share
+    assert placed(timed["Pause"]) == (None, 15, False, False)
+    assert not timed["Pause"].exact
+    assert timed["Pause"].start(dt.datetime(2027, 3, 11, 16)) is None
+
+
+def test_schedule_starts_slotted_items_at_their_slot() -> None:
+    agenda = Agenda(
+        (
+            item("Velkomst", minutes=10),
+            item("Data"),
+            item("Dialog"),
+            item(
+                "Frokost",
+                slot=slot("12:00-12:30"),
+                items=(item("Mad", minutes=20), item("Kaffe")),
+            ),
+            item("Afslutning", minutes=15),
+        ),
+        minutes=150,
+        start=dt.time(11),
+    )
+    timed = scheduled(agenda)  # from the agenda's own start
+    assert placed(timed["Data"]) == (10, 48, True, False)
+    assert placed(timed["Frokost"]) == (60, 30, False, False)  # the slot, not 10 + 48 + 47
+    assert placed(timed["Kaffe"]) == (80, 10, False, False)
+    assert placed(timed["Afslutning"]) == (90, 15, False, False)
+    assert timed["Afslutning"].exact
+    later = scheduled(agenda, dt.time(11, 30))  # counted from another start
+    assert (later["Frokost"].offset, later["Afslutning"].offset) == (30, 60)
+    without_start = attrs.evolve(agenda, start=None)
+    assert placed(scheduled(without_start)["Frokost"]) == (105, 30, False, True)
+
+
+def test_schedule_marks_what_is_nested_in_or_after_an_estimate() -> None:
+    agenda = Agenda(
+        (
+            item(
+                "Blok",
+                kind=AgendaItemKind.BLOCK,
+                minutes=60,
+                items=(
+                    item("Data", items=(item("Spørgeskema", minutes=5), item("Ydelser"))),
+                    item("Dialog", items=(item("Runde", minutes=10), item("Afrunding"))),
+                ),
+            ),
+        )
+    )
+    timed = scheduled(agenda)
+    assert placed(timed["Data"]) == (0, 30, True, False)
+    assert placed(timed["Spørgeskema"]) == (0, 5, False, False)
+    assert placed(timed["Ydelser"]) == (5, 25, True, False)  # the rest of an estimate
+    assert placed(timed["Dialog"]) == (30, 30, True, True)
+    assert placed(timed["Runde"]) == (30, 10, False, True)
+    assert placed(timed["Afrunding"]) == (40, 20, True, True)

@@ -54,6 +54,7 @@ from klyngepakke.model import (
     TimeSlot,
     TimeUnit,
 )
+from klyngepakke.model._agenda import ScheduledItem
 from klyngepakke.planning import COPENHAGEN, HolidayLookup, danish_holidays
 from klyngepakke.planning import _offset as _shift  # the runbook's date arithmetic
 from klyngepakke.planning import working_day_on_or_before as _working_day_on_or_before
@@ -286,37 +287,41 @@ def _clock(minutes_of_day: int) -> dt.time:
 
 
 def _timed(
-    items: tuple[AgendaItem, ...], start: int | None, total: int | None
+    items: tuple[AgendaItem, ...], start: dt.time, total: int | None
 ) -> tuple[AgendaItem, ...]:
-    """Give every item whose start and length are known a slot, nested items too.
+    """Give every item whose clock times are exact a slot, nested items too.
 
-    One item of unknown length among items of known length gets the time that is left.
+    The times are :meth:`Agenda.schedule`'s for items in ``total`` minutes from ``start``:
+    one item of unknown length among items of known length gets the time that is left;
+    items that share it with others, or come after such a share, get no slot, nor do items
+    past the end of the day, or after or inside an item without one. Given slots are kept.
     """
-    durations = [item.duration for item in items]
-    unknown = [index for index, minutes in enumerate(durations) if minutes is None]
-    if total is not None and len(unknown) == 1:
-        left = total - sum(minutes for minutes in durations if minutes is not None)
-        if left > 0:
-            durations[unknown[0]] = left
-    timed = []
-    at = start
-    for item, minutes in zip(items, durations, strict=True):
-        slot = item.slot
-        if (
-            slot is None
-            and at is not None
-            and minutes is not None
-            and at + minutes <= _LAST_MINUTE_OF_DAY
-        ):
-            slot = TimeSlot(_clock(at), _clock(at + minutes))
-        children = _timed(
-            item.items,
-            _minutes_of_day(slot.start) if slot is not None else None,
-            slot.minutes if slot is not None else minutes,
-        )
-        timed.append(attrs.evolve(item, slot=slot, items=children))
-        at = _minutes_of_day(slot.end) if slot is not None else None
-    return tuple(timed)
+    entries = iter(Agenda(items, total).schedule(start))
+    begins = _minutes_of_day(start)
+
+    def slotted(level: tuple[AgendaItem, ...], placed: bool) -> tuple[AgendaItem, ...]:
+        """``placed``: the first item starts where a slot does (the enclosing item's)."""
+        timed = []
+        for item in level:
+            entry = next(entries)  # depth first, as the items are walked here
+            slot = item.slot
+            if slot is None and placed:
+                slot = _exact_slot(entry, begins)
+            timed.append(attrs.evolve(item, slot=slot, items=slotted(item.items, slot is not None)))
+            placed = slot is not None  # the next item starts where this one's slot ends
+        return tuple(timed)
+
+    return slotted(items, True)
+
+
+def _exact_slot(entry: ScheduledItem, begins: int) -> TimeSlot | None:
+    """The entry's clock times as a slot when they are exact and within the day."""
+    if not entry.exact or entry.offset is None or entry.minutes is None:
+        return None
+    at = begins + entry.offset
+    if at + entry.minutes > _LAST_MINUTE_OF_DAY:
+        return None
+    return TimeSlot(_clock(at), _clock(at + entry.minutes))
 
 
 def _numbered(items: Iterable[AgendaItem]) -> tuple[AgendaItem, ...]:
@@ -341,8 +346,7 @@ def timed_agenda(programme: Agenda, start: dt.time) -> Agenda:
     items = programme.items
     if not any(item.number for item in items):
         items = _numbered(items)
-    begins = _minutes_of_day(start)
-    return Agenda(_timed(items, begins, programme.duration), programme.minutes, start)
+    return Agenda(_timed(items, start, programme.duration), programme.minutes, start)
 
 
 def _slug(text: str) -> str:
@@ -1077,7 +1081,7 @@ def follow_up_meeting(
     known = [item.duration for item in items]
     total = sum(d for d in known if d is not None) if None not in known else None
     length = total or (sum(i.duration or 0 for i in review) + meeting.minutes)
-    agenda = Agenda(_timed(items, _minutes_of_day(start.time()), total), total, start.time())
+    agenda = Agenda(_timed(items, start.time(), total), total, start.time())
     invited = tuple(
         attrs.evolve(
             delegation,

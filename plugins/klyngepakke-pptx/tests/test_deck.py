@@ -9,7 +9,6 @@ estimate.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import io
 import subprocess
@@ -30,9 +29,6 @@ from klyngepakke.bundle import MeetingBundle
 from klyngepakke.demo import synthetic_bundle
 from klyngepakke.errors import ExportError
 from klyngepakke.model import (
-    Agenda,
-    AgendaItem,
-    AgendaItemKind,
     ClusterPackage,
     Organisation,
     OrganisationKind,
@@ -43,7 +39,6 @@ from klyngepakke.model import (
 from klyngepakke.survey_results import aggregate
 from klyngepakke_pptx import PptxExporter
 from klyngepakke_pptx._deck import build_deck
-from klyngepakke_pptx._programme import schedule
 from klyngepakke_pptx._template import LAYOUT_NAMES
 from klyngepakke_pptx._text import (
     LINE_HEIGHT,
@@ -991,44 +986,6 @@ def test_the_line_height_is_read_from_the_font() -> None:
     measure = Measure()
     two_lines = [Paragraph("a", 20), Paragraph("b", 20, space_before=8)]
     assert paragraphs_height(two_lines, 500, measure) == pytest.approx(2 * LINE_HEIGHT * 20 + 8)
-
-
-def test_schedule_shares_a_blocks_remaining_time_between_items_without_a_length() -> None:
-    agenda = Agenda(
-        (
-            AgendaItem("Velkomst", AgendaItemKind.INTRODUCTION, minutes=10),
-            AgendaItem(
-                "Blok",
-                AgendaItemKind.BLOCK,
-                minutes=45,
-                items=(
-                    AgendaItem("Data", AgendaItemKind.DATA_REVIEW),
-                    AgendaItem("Oplæg", AgendaItemKind.TALK, minutes=20),
-                    AgendaItem("Dialog", AgendaItemKind.PLENARY_DIALOGUE),
-                ),
-            ),
-            AgendaItem(
-                "Afslutning",
-                AgendaItemKind.BLOCK,
-                minutes=15,
-                items=(AgendaItem("Opsamling", AgendaItemKind.PLENARY_DIALOGUE),),
-            ),
-        ),
-        minutes=70,
-    )
-    timed = {t.item.title: t for t in schedule(agenda)}
-    assert (timed["Data"].offset, timed["Data"].minutes, timed["Data"].estimated) == (10, 13, True)
-    assert (timed["Oplæg"].offset, timed["Oplæg"].minutes, timed["Oplæg"].estimated) == (
-        23,
-        20,
-        False,
-    )
-    assert (timed["Dialog"].offset, timed["Dialog"].minutes) == (43, 12)
-    assert (timed["Opsamling"].minutes, timed["Opsamling"].estimated) == (15, False)
-    assert timed["Dialog"].parent is not None
-    assert timed["Dialog"].parent.title == "Blok"
-    start = dt.datetime(2027, 3, 11, 16, 0)
-    assert timed["Dialog"].end(start) == dt.datetime(2027, 3, 11, 16, 55)
 
 
 def test_answers_that_were_not_counted_are_mentioned_in_the_notes(bundle: MeetingBundle) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import attrs
 
@@ -230,9 +230,135 @@ class Agenda(Checked):
         for item in self.items:
             yield from item.walk()
 
+    def schedule(self, start: dt.time | None = None) -> tuple[ScheduledItem, ...]:
+        """Every item, nested ones too, depth first, placed in time from ``start``.
+
+        Items follow one another through their durations; an item with a slot starts at its
+        slot (counted from ``start``, by default the agenda's own start; without either, a
+        slot gives only a length). Nested items start with the item they are in. Among items
+        inside something of known length, one without a length of its own gets what the
+        others leave; two or more share it equally in whole minutes (the first ones get the
+        odd minutes), and their times are *approximate*, a suggestion, as are the times of
+        everything after them until the next slot. An item whose length cannot be worked
+        out (nothing to share, or too little) has no length, and those after it no start.
+        """
+        begins = start if start is not None else self.start
+        origin = _minutes_of_day(begins) if begins is not None else None
+        return tuple(_scheduled(self.items, _Window(0, self.duration, False, False), origin))
+
     def _check(self) -> Iterator[Problem]:
         if not self.items:
             yield Problem(("items",), "an agenda needs at least one item")
         if self.minutes is not None:
             yield from positive_problems(self.minutes, "minutes")
         yield from _timing_problems(self.items, self.minutes, self.start, "items")
+
+
+@attrs.frozen
+class ScheduledItem:
+    """An agenda item placed in time, as :meth:`Agenda.schedule` gives it.
+
+    ``offset`` is when it starts and ``minutes`` how long it lasts, in minutes from the start
+    of the schedule; either is ``None`` when it does not follow from the agenda.
+    ``approximate``: the item has no length of its own and shares what the item it is in
+    leaves with other such items, so its times are a suggestion. ``after_approximate``: it
+    starts after such a share (or inside an item that does), so its clock times are a
+    suggestion too even if its length is its own. ``depth`` is 0 for top-level items;
+    ``parent`` is the item it is nested in.
+    """
+
+    item: AgendaItem
+    depth: int
+    offset: int | None
+    minutes: int | None
+    approximate: bool = False
+    after_approximate: bool = False
+    parent: AgendaItem | None = None
+
+    @property
+    def exact(self) -> bool:
+        """Start and length are known and follow from the agenda alone, with no share."""
+        return (
+            self.offset is not None
+            and self.minutes is not None
+            and not self.approximate
+            and not self.after_approximate
+        )
+
+    def start(self, at: dt.datetime | None) -> dt.datetime | None:
+        """When the item starts if the schedule starts ``at``; ``None`` when unknown."""
+        if at is None or self.offset is None:
+            return None
+        return at + dt.timedelta(minutes=self.offset)
+
+    def end(self, at: dt.datetime | None) -> dt.datetime | None:
+        """When the item ends if the schedule starts ``at``; ``None`` when unknown."""
+        begins = self.start(at)
+        if begins is None or self.minutes is None:
+            return None
+        return begins + dt.timedelta(minutes=self.minutes)
+
+
+@attrs.frozen
+class _Window:
+    """Where a level of items is placed: its start, length, and whether they are estimates."""
+
+    offset: int | None
+    minutes: int | None
+    approximate: bool
+    after_approximate: bool
+
+
+def _scheduled(
+    items: Sequence[AgendaItem],
+    window: _Window,
+    origin: int | None,
+    depth: int = 0,
+    parent: AgendaItem | None = None,
+) -> Iterator[ScheduledItem]:
+    offset, after_approximate = window.offset, window.after_approximate
+    sharing = _sharing(items, window.minutes)
+    # one item gets exactly what is left, unless what is left is itself an estimate
+    estimated = sharing > 1 or window.approximate
+    for item, (minutes, shared) in zip(items, _lengths(items, window.minutes), strict=True):
+        if item.slot is not None and origin is not None:
+            offset, after_approximate = _minutes_of_day(item.slot.start) - origin, False
+        approximate = shared and estimated
+        scheduled = ScheduledItem(
+            item, depth, offset, minutes, approximate, after_approximate, parent
+        )
+        yield scheduled
+        yield from _scheduled(
+            item.items,
+            _Window(offset, minutes, approximate, after_approximate),
+            origin,
+            depth + 1,
+            item,
+        )
+        offset = None if offset is None or minutes is None else offset + minutes
+        after_approximate = after_approximate or approximate
+
+
+def _sharing(items: Sequence[AgendaItem], total: int | None) -> int:
+    """How many items share the time the others leave of ``total`` (0 if it cannot be shared)."""
+    unknown = sum(1 for item in items if item.duration is None)
+    if not unknown or total is None:
+        return 0
+    left = total - sum(item.duration or 0 for item in items)
+    return unknown if left >= unknown else 0
+
+
+def _lengths(items: Sequence[AgendaItem], total: int | None) -> list[tuple[int | None, bool]]:
+    """Each item's minutes and whether they are a share of what the others leave of ``total``."""
+    lengths: list[tuple[int | None, bool]] = [(item.duration, False) for item in items]
+    sharing = _sharing(items, total)
+    if not sharing or total is None:
+        return lengths
+    left = total - sum(minutes for minutes, _ in lengths if minutes is not None)
+    each, odd = divmod(left, sharing)
+    place = 0
+    for index, (minutes, _) in enumerate(lengths):
+        if minutes is None:
+            lengths[index] = (each + (1 if place < odd else 0), True)
+            place += 1
+    return lengths

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
 
 import attrs
 
@@ -60,25 +59,17 @@ class TimedItem:
 def programme_times(agenda: Agenda, start: dt.datetime) -> list[TimedItem]:
     """Every item of ``agenda``, nested ones too, depth first, timed from ``start``.
 
-    An item's times are known when its slot is given, or when every earlier item at its level
-    (and its parent's start) has a known duration. Others have ``None`` times.
+    The times are :meth:`Agenda.schedule`'s where they are exact: an item's slot, or the
+    durations of the items before it at its level (and its parent's start). Items whose
+    times are only a suggestion (a share of a block's remaining time, or after one) or
+    unknown have ``None`` times; the documents then give their length, if they have one.
     """
-    return list(_timed(agenda.items, 0, start))
-
-
-def _timed(
-    items: Sequence[AgendaItem], depth: int, start: dt.datetime | None
-) -> Iterator[TimedItem]:
-    at = start
-    for item in items:
-        begins = at
-        if item.slot is not None and start is not None:
-            begins = dt.datetime.combine(start.date(), item.slot.start, start.tzinfo)
-        minutes = item.duration
-        ends = None if begins is None or minutes is None else begins + dt.timedelta(minutes=minutes)
-        yield TimedItem(item, depth, begins, ends)
-        yield from _timed(item.items, depth + 1, begins)
-        at = ends
+    return [
+        TimedItem(entry.item, entry.depth, entry.start(start), entry.end(start))
+        if entry.exact
+        else TimedItem(entry.item, entry.depth, None, None)
+        for entry in agenda.schedule(start.time())
+    ]
 
 
 def time_range(timed: TimedItem) -> str:

@@ -27,9 +27,9 @@ from klyngepakke.model import (
     TextSection,
     group_recommendations,
 )
+from klyngepakke.model._agenda import ScheduledItem
 from klyngepakke.planning import RunbookPlan
 from klyngepakke_pptx._format import clock, decimal
-from klyngepakke_pptx._programme import TimedItem, schedule
 from klyngepakke_pptx._slides import (
     PLACEHOLDER_COLOUR,
     SlideMaker,
@@ -106,34 +106,34 @@ class Gaps:
                 self.meeting.append(sentence)
 
 
-def timing_text(timed: TimedItem | None, start: dt.datetime | None) -> str:
+def timing_text(timed: ScheduledItem | None, start: dt.datetime | None) -> str:
     """The notes' first line: when the item runs and for how long."""
     if timed is None or timed.minutes is None:
         return "Tid: punktet har ingen fast tid i programmet."
-    about = "ca. " if timed.estimated else ""
+    about = "ca. " if timed.approximate else ""
     begins, ends = timed.start(start), timed.end(start)
     if begins is not None and ends is not None:
         text = f"Tid: {about}kl. {clock(begins)}–{clock(ends)} ({about}{timed.minutes} min)."
     else:
         text = f"Varighed: {about}{timed.minutes} min."
-    if timed.estimated:
+    if timed.approximate:
         text += " (Et forslag: blokkens resterende tid er delt ligeligt mellem punkterne.)"
     return text
 
 
-def time_span(timed: TimedItem, start: dt.datetime | None) -> str:
-    """``16.10–17.15`` (``ca. …`` when estimated), or "" when unknown."""
+def time_span(timed: ScheduledItem, start: dt.datetime | None) -> str:
+    """``16.10–17.15`` (``ca. …`` when approximate), or "" when unknown."""
     begins, ends = timed.start(start), timed.end(start)
     if begins is None or ends is None:
         return ""
-    return f"{'ca. ' if timed.estimated else ''}{clock(begins)}–{clock(ends)}"
+    return f"{'ca. ' if timed.approximate else ''}{clock(begins)}–{clock(ends)}"
 
 
-def minutes_text(timed: TimedItem) -> str:
-    """``65 min`` (``ca. …`` when estimated), or "" when unknown."""
+def minutes_text(timed: ScheduledItem) -> str:
+    """``65 min`` (``ca. …`` when approximate), or "" when unknown."""
     if timed.minutes is None:
         return ""
-    return f"{'ca. ' if timed.estimated else ''}{timed.minutes} min"
+    return f"{'ca. ' if timed.approximate else ''}{timed.minutes} min"
 
 
 def section_paragraphs(sections: Sequence[TextSection]) -> list[Paragraph]:
@@ -158,7 +158,9 @@ class _Deck:
         self.package = bundle.package
         self.meeting = bundle.meeting
         self.start = bundle.meeting.start if bundle.meeting is not None else None
-        self.timed = schedule(self.package.programme)
+        self.timed = self.package.programme.schedule(
+            self.start.time() if self.start is not None else None
+        )
         self.timing = {id(timed.item): timed for timed in self.timed}
         self.gaps = Gaps(bundle)
         questionnaire = self.package.questionnaire
@@ -263,7 +265,7 @@ class _Deck:
                 rows.append((text, minutes_text(timed)))
             else:
                 rows.append((time_span(timed, self.start), text, minutes_text(timed)))
-            estimated |= timed.estimated
+            estimated |= timed.approximate
         notes = [
             self.meeting_timing(),
             "Gennemgå programmet kort, så alle ved, hvornår der er pause, og at mødet slutter "
@@ -316,7 +318,7 @@ class _Deck:
         for child in item.items:
             self.item_slides(child)
 
-    def block_slides(self, block: AgendaItem, timed: TimedItem | None) -> None:
+    def block_slides(self, block: AgendaItem, timed: ScheduledItem | None) -> None:
         paragraphs = []
         if timed is not None and (span := time_span(timed, self.start)):
             paragraphs.append(body(f"Kl. {span} · {minutes_text(timed)}", bold=True))
@@ -338,7 +340,7 @@ class _Deck:
             )
         self.maker.section_slide(block.title, paragraphs, notes)
 
-    def data_review_slides(self, item: AgendaItem, timed: TimedItem | None) -> None:
+    def data_review_slides(self, item: AgendaItem, timed: ScheduledItem | None) -> None:
         notes = [timing_text(timed, self.start)]
         if item.points:
             notes.append("Pointer fra programmet: " + "; ".join(item.points) + ".")
@@ -361,7 +363,7 @@ class _Deck:
                 "vælg de vigtigste at tale ud fra, hvis tiden er knap.",
             )
 
-    def talk_slide(self, item: AgendaItem, timed: TimedItem | None) -> None:
+    def talk_slide(self, item: AgendaItem, timed: ScheduledItem | None) -> None:
         presenter = self.presenter(item.presenter)
         paragraphs = []
         if presenter:
@@ -386,8 +388,8 @@ class _Deck:
         ]
         self.maker.content_slides(item.title, paragraphs, notes, marked=True)
 
-    def dialogue_slides(self, item: AgendaItem, timed: TimedItem | None) -> None:
-        parent = timed.parent if timed is not None else None
+    def dialogue_slides(self, item: AgendaItem, timed: ScheduledItem | None) -> None:
+        parent = self.enclosing_block(timed)
         questions = item.reflection_questions or (parent.reflection_questions if parent else ())
         paragraphs = [body(point, bold=True) for point in item.points]
         if questions:
@@ -408,7 +410,7 @@ class _Deck:
             )
         self.maker.content_slides(item.title, paragraphs, notes)
 
-    def group_work_slide(self, item: AgendaItem, timed: TimedItem | None) -> None:
+    def group_work_slide(self, item: AgendaItem, timed: ScheduledItem | None) -> None:
         paragraphs = []
         if item.description:
             paragraphs.append(body(item.description, bold=True))
@@ -424,11 +426,11 @@ class _Deck:
         ]
         self.maker.content_slides(item.title, paragraphs, notes)
 
-    def break_slide(self, item: AgendaItem, timed: TimedItem | None) -> None:
+    def break_slide(self, item: AgendaItem, timed: ScheduledItem | None) -> None:
         paragraphs = []
         ends = timed.end(self.start) if timed is not None else None
         if ends is not None:
-            about = "ca. " if timed is not None and timed.estimated else ""
+            about = "ca. " if timed is not None and timed.approximate else ""
             paragraphs.append(body(f"Vi fortsætter {about}kl. {clock(ends)}.", bold=True))
         elif timed is not None and timed.minutes is not None:
             paragraphs.append(body(f"{minutes_text(timed)} pause.", bold=True))
@@ -440,7 +442,7 @@ class _Deck:
         ]
         self.maker.section_slide(item.title, paragraphs, notes)
 
-    def introduction_slides(self, item: AgendaItem, timed: TimedItem | None) -> None:
+    def introduction_slides(self, item: AgendaItem, timed: ScheduledItem | None) -> None:
         paragraphs = []
         if item.description:
             paragraphs.append(body(item.description, bold=True))
@@ -464,7 +466,7 @@ class _Deck:
             notes.append("Udpeg en referent nu, hvis det ikke er sket.")
         self.maker.content_slides(item.title, paragraphs, notes)
 
-    def other_slides(self, item: AgendaItem, timed: TimedItem | None) -> None:
+    def other_slides(self, item: AgendaItem, timed: ScheduledItem | None) -> None:
         paragraphs = []
         if item.presenter:
             paragraphs.append(body(f"Ansvarlig: {self.presenter(item.presenter)}", bold=True))
@@ -477,7 +479,9 @@ class _Deck:
             notes.append(item.case_presentation)
         self.maker.content_slides(item.title, paragraphs, notes)
 
-    def recommendation_slides(self, item: AgendaItem, name: str, timed: TimedItem | None) -> None:
+    def recommendation_slides(
+        self, item: AgendaItem, name: str, timed: ScheduledItem | None
+    ) -> None:
         """The recommendations ``name`` presents as a checklist: ☐, the action, who."""
         recommendations = self.package.shown_recommendations(name)
         title = item.title if name == ALL_RECOMMENDATIONS else name
@@ -585,6 +589,16 @@ class _Deck:
         ):
             return self.bundle.municipality_name
         return presenter
+
+    def enclosing_block(self, timed: ScheduledItem | None) -> AgendaItem | None:
+        """The block an item is in (at any depth), else its top-level item, if nested."""
+        parent = timed.parent if timed is not None else None
+        while parent is not None and parent.kind is not AgendaItemKind.BLOCK:
+            above = self.timing[id(parent)].parent
+            if above is None:
+                break
+            parent = above
+        return parent
 
     def _is_last_block(self, block: AgendaItem) -> bool:
         blocks = [
