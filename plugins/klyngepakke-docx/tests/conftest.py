@@ -18,24 +18,28 @@ MEETING_START = dt.datetime(2027, 3, 11, 16, 0, tzinfo=COPENHAGEN)  # a Thursday
 TODAY = dt.date(2026, 11, 1)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def plugins() -> Iterator[None]:
-    """The docx exporter and the akutfunktioner topic, whatever else is installed."""
+    """The docx exporter and the akutfunktioner topic, whatever else is installed.
+
+    Module-scoped, so the registry is given back after this plugin's tests: a session-scoped
+    registry would hide the other plugins from the tests that run after these in one session.
+    """
     with registered_plugins(klyngepakke_docx, klyngepakke_akutfunktioner):
         yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def package(plugins: None) -> ClusterPackage:
     return get_package("akutfunktioner")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def plan(package: ClusterPackage) -> RunbookPlan:
     return plan_runbook(package, MEETING_START, today=TODAY, meeting_id="syd-akut")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def bundle(package: ClusterPackage, plan: RunbookPlan) -> MeetingBundle:
     meeting = synthetic_meeting(package, start=MEETING_START)
     return MeetingBundle(package, meeting=meeting, plan=plan, synthetic=True)
