@@ -478,7 +478,7 @@ def _compute_period(
         definition.per,
         fees,
         definition.compare_with,
-        "events" if definition.counts_events else "services",
+        "registreringer" if definition.counts_events else "ydelser",
     )
     clusters = tuple(g for g in groups if g.level is GroupLevel.CLUSTER)
     regions = tuple(g for g in groups if g.level is GroupLevel.REGION)
@@ -880,15 +880,17 @@ def _sorted_runs(
     """Runs of claims with the same practice, service, day and patient, in one pass.
 
     Streams (hash of service and practice, day, patient key) in file order, a quarter of a
-    million rows at a time, and counts equal neighbours with NumPy. Returns ``None`` unless the rows
-    are grouped by (service, practice) with day and patient key ascending inside each group:
-    the number of groups seen must equal the number of distinct (service, practice) pairs,
-    and no row may be smaller than the one before it in its group. Only runs over the limit
-    reach Python, as (group hash, day); the patient key never does.
+    million rows at a time, and counts equal neighbours with NumPy. Returns ``None`` unless
+    the rows are grouped by (service, practice) with day and patient key ascending inside
+    each group: the number of groups seen must equal the number of distinct (service,
+    practice) pairs, and no row may be smaller than the one before it in its group. Only runs
+    over the limit reach Python, as (group hash, day); the patient key never does.
     """
+    # One service (the usual case): the practice alone names the group, a cheaper hash.
+    group = "hash(provider_id)" if len(limits) == 1 else "hash(service_code, provider_id)"
     pairs = _execute(
         con,
-        "SELECT DISTINCT hash(service_code, provider_id), provider_id, service_code "
+        f"SELECT DISTINCT {group}, provider_id, service_code "
         f"FROM counted_detail WHERE service_code IN ({_codes_sql(limits)})",
     ).fetchall()
     names = {int(h): (str(p), str(c)) for h, p, c in pairs}
@@ -896,7 +898,7 @@ def _sorted_runs(
         return None
     con.execute("SET preserve_insertion_order = true")  # this pass reads the file's order
     try:
-        return _runs_in_order(con, rows, limits, names)
+        return _runs_in_order(con, rows, limits, names, group)
     finally:
         con.execute("SET preserve_insertion_order = false")
 
@@ -906,24 +908,24 @@ def _runs_in_order(
     rows: str,
     limits: dict[str, int],
     names: dict[int, tuple[str, str]],
+    group: str,
 ) -> list[_Run] | None:
     """The streaming pass of :func:`_sorted_runs`, given the names of the group hashes."""
     import numpy as np
+    import pyarrow as pa
 
     lowest = min(limits.values())
     uniform = all(n == lowest for n in limits.values())
-    stream = con.sql(
-        "SELECT hash(service_code, provider_id) AS g, "
-        "(day - DATE '1970-01-01')::INTEGER AS d, patient AS p "
-        f"FROM {rows}"
-    ).to_arrow_reader(_RUN_BATCH_ROWS)
+    stream = con.sql(f"SELECT {group} AS g, day AS d, patient AS p FROM {rows}").to_arrow_reader(
+        _RUN_BATCH_ROWS
+    )
     groups = 0
     over: list[tuple[int, int, int]] = []  # (group hash, day, claims)
     last: tuple[int, int, int] | None = None  # the previous batch's last row
     open_run = 0  # rows of the run that the previous batch ended in
     for batch in stream:
         g = batch.column(0).to_numpy()
-        d = batch.column(1).to_numpy()
+        d = batch.column(1).view(pa.int32()).to_numpy()  # days since 1970, as Arrow stores them
         p = batch.column(2).to_numpy()
         if not len(g):
             continue
@@ -1176,7 +1178,7 @@ def _statistics(
 ) -> tuple[tuple[ProviderMetric, ...], list[GroupMetric], tuple[FunnelData, ...]]:
     """Practices, groups and funnels; each practice compared with its ``reference`` group.
 
-    ``counted`` names what is counted in notes ("services", "events").
+    ``counted`` names what is counted in notes people read ("ydelser", "registreringer").
     """
     import numpy as np
 
@@ -1407,9 +1409,12 @@ def _funnel(
     reference: ReferenceLevel,
     counted: str,
 ) -> FunnelData:
-    """The funnel around the reference group ``name`` (a region or a municipality)."""
+    """The funnel around the reference group ``name`` (a region or a municipality).
+
+    Without a target there is no funnel: its ``note`` says so in Danish, for the slides and
+    documents that would have shown it ("Ingen ydelser i regionen, …").
+    """
     if target <= 0:
-        noun = "municipality" if reference is ReferenceLevel.MUNICIPALITY else "region"
         return FunnelData(
             region=name,
             target_rate=0.0,
@@ -1417,7 +1422,10 @@ def _funnel(
             curve=(),
             phi=None,
             limits_too_narrow=False,
-            note=f"no {counted} in the {noun}: no funnel to draw",
+            note=(
+                f"Ingen {counted} i {reference.label.lower()}, så der er intet tragtdiagram "
+                "at vise."
+            ),
             reference=reference,
         )
     limits = statistics.funnel_curve(
