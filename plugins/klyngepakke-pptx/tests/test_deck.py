@@ -39,6 +39,7 @@ from klyngepakke.model import (
 from klyngepakke.survey_results import aggregate
 from klyngepakke_pptx import PptxExporter
 from klyngepakke_pptx._deck import build_deck
+from klyngepakke_pptx._format import decimal
 from klyngepakke_pptx._template import LAYOUT_NAMES
 from klyngepakke_pptx._text import (
     LINE_HEIGHT,
@@ -75,6 +76,19 @@ def bundle(package: ClusterPackage) -> MeetingBundle:
 @pytest.fixture(scope="module")
 def baseline_bundle(package: ClusterPackage) -> MeetingBundle:
     return synthetic_bundle(package, seed=0, baseline=True)
+
+
+@pytest.fixture(scope="module")
+def prevention_bundle() -> MeetingBundle:
+    """The forebyggelse topic with synthetic data and a baseline: a metric that counts the
+    municipality's referrals (events, not services) and compares by municipality."""
+    pytest.importorskip("klyngepakke_forebyggelse")
+    return synthetic_bundle(get_package("forebyggelse"), seed=0, baseline=True)
+
+
+@pytest.fixture(scope="module")
+def prevention_deck(prevention_bundle: MeetingBundle) -> Any:
+    return build_deck(prevention_bundle)
 
 
 def exported(obj: object, folder: Path, name: str = "deck.pptx", **options: str) -> Any:
@@ -594,10 +608,10 @@ def test_a_long_checklist_continues_with_its_group_headings_kept_with_their_rows
     assert overflowing(presentation, Measure()) == []
 
 
-def test_the_forebyggelse_topic_shows_its_checklist_in_block_3() -> None:
-    pytest.importorskip("klyngepakke_forebyggelse")
-    package = get_package("forebyggelse")
-    presentation = build_deck(synthetic_bundle(package, seed=0))
+def test_the_forebyggelse_topic_shows_its_checklist_in_block_3(
+    prevention_bundle: MeetingBundle, prevention_deck: Any
+) -> None:
+    package, presentation = prevention_bundle.package, prevention_deck
     names = titles(presentation)
     block = names.index("Blok 3: Afslutning, anbefalinger og aftaler")
     pages = [
@@ -609,6 +623,151 @@ def test_the_forebyggelse_topic_shows_its_checklist_in_block_3() -> None:
     ticked = [row[1] for slide in pages for row in table_rows(slide)[1:] if row[0]]
     assert ticked == [r.text for r in package.recommendations]
     assert overflowing(presentation, Measure()) == []
+
+
+# -- what a metric is compared with ------------------------------------------------------------
+
+
+def metric_slides(presentation: Any, view: Any) -> dict[str, Any]:
+    """The practice, funnel and change slides of ``view``'s metric, by kind."""
+    found = {}
+    for slide in presentation.slides:
+        for kind, prefix in (
+            ("change", "Før og nu: "),
+            ("funnel", "Tragtdiagram: "),
+            ("rates", ""),
+        ):
+            if title(slide) == prefix + view.metric_title:
+                found[kind] = slide
+    return found
+
+
+def line_names(chart: Any) -> list[str]:
+    return [series.name for plot in chart.plots for series in plot.series]
+
+
+def test_a_metric_compared_by_region_has_the_regions_lines_and_words(
+    deck: Any, bundle: MeetingBundle
+) -> None:
+    view = bundle.metrics
+    assert view is not None
+    slides = metric_slides(deck, view)
+    region = view.region_metric.pooled.rate
+    assert region is not None
+    (rates,) = charts(slides["rates"])
+    assert f"Regionen ({decimal(region)})" in line_names(rates)
+    assert rates.value_axis.axis_title.text_frame.text == "Ydelser pr. 1000"
+    assert "sammenlignet med klyngen og regionen" in slide_text(slides["rates"])
+    assert f"den grå stiplede regionens ({decimal(region)})" in notes(slides["rates"])
+    assert "Kender alle ydelsen" in notes(slides["rates"])
+    assert f"{view.region_metric.name} {decimal(region)} pr. 1.000." in slide_text(slides["rates"])
+    (funnel,) = charts(slides["funnel"])
+    assert line_names(funnel)[0] == f"Regionens rate ({decimal(view.funnel.target_rate)})"
+    assert "med regionens rate" in slide_text(slides["funnel"])
+    assert "Den grå linje er regionens rate" in notes(slides["funnel"])
+    assert "kommun" not in notes(slides["rates"]).casefold()
+
+
+def test_a_metric_compared_by_municipality_has_the_municipalitys_lines_and_words(
+    prevention_bundle: MeetingBundle, prevention_deck: Any
+) -> None:
+    view = prevention_bundle.metrics
+    assert view is not None
+    assert view.municipality_metric is not None
+    slides = metric_slides(prevention_deck, view)
+    assert set(slides) == {"rates", "funnel", "change"}
+    municipality, region = view.municipality_metric.pooled.rate, view.region_metric.pooled.rate
+    assert municipality is not None
+    assert region is not None
+    assert decimal(municipality) != decimal(region)
+    (rates,) = charts(slides["rates"])
+    lines = rates.plots[1]
+    assert [s.name for s in lines.series][1] == f"Kommunen ({decimal(municipality)})"
+    assert lines.series[1].values[0] == pytest.approx(municipality)
+    assert "Regionen" not in "\n".join(line_names(rates))
+    text, said = slide_text(slides["rates"]), notes(slides["rates"])
+    assert "sammenlignet med klyngen og kommunen" in text
+    assert f"Aalborg {decimal(municipality)} pr. 1.000." in text
+    assert f"den grå stiplede kommunens ({decimal(municipality)})" in said
+    assert "Praksis sammenlignes med niveauet i kommunen (Aalborg), ikke i regionen." in said
+    assert "kommunen (Aalborg)" in said
+    (funnel,) = charts(slides["funnel"])
+    target = view.funnel.target_rate
+    assert target == pytest.approx(municipality)
+    assert line_names(funnel)[0] == f"Kommunens rate ({decimal(target)})"
+    assert "med kommunens rate" in slide_text(slides["funnel"])
+    assert f"Den grå linje er kommunens rate ({decimal(target)})" in notes(slides["funnel"])
+    change_notes = notes(slides["change"])
+    assert "Aalborgs rate:" in change_notes
+    assert view.region_metric.name not in change_notes
+
+
+def test_a_metric_counting_events_has_no_service_or_fee_texts(
+    prevention_bundle: MeetingBundle, prevention_deck: Any
+) -> None:
+    view = prevention_bundle.metrics
+    assert view is not None
+    slides = metric_slides(prevention_deck, view)
+    for slide in slides.values():
+        words = (slide_text(slide) + "\n" + notes(slide)).casefold()
+        for fee_word in ("ydelse", "honorar", " kr.", "takst"):
+            assert fee_word not in words, (title(slide), fee_word)
+        for chart in charts(slide):
+            assert chart.value_axis.axis_title.text_frame.text == "Antal pr. 1000"
+    said = notes(slides["rates"])
+    assert "Tallene er talt af kommunen: passer de med det, praksis selv oplever?" in said
+    assert "tallet derfor et mindstetal" in said
+    assert "tallet derfor et mindstetal" in notes(slides["funnel"])
+
+
+def test_a_hidden_municipality_is_said_in_words_instead_of_a_funnel(
+    prevention_bundle: MeetingBundle,
+) -> None:
+    view = prevention_bundle.metrics
+    assert view is not None
+    assert view.municipality_metric is not None
+    hidden = attrs.evolve(
+        view.municipality_metric.pooled,
+        count=None,
+        rate=None,
+        lower=None,
+        upper=None,
+        suppressed=True,
+    )
+    note = "Tragten for kommunen vises ikke, fordi kommunens niveau ville afsløre et skjult antal."
+    changed = attrs.evolve(
+        view,
+        municipality_metric=attrs.evolve(view.municipality_metric, pooled=hidden, fees=None),
+        funnel=attrs.evolve(view.funnel, curve=(), target_rate=0.0, note=note),
+        changes=(),
+    )
+    presentation = build_deck(attrs.evolve(prevention_bundle, metrics=changed))
+    slides = metric_slides(presentation, view)
+    assert not charts(slides["funnel"])
+    assert f"Intet tragtdiagram: {note}" in slide_text(slides["funnel"])
+    (rates,) = charts(slides["rates"])
+    assert not [name for name in line_names(rates) if name.startswith("Kommunen")]
+    assert "Kommunens niveau er skjult (små antal)." in slide_text(slides["rates"])
+    assert overflowing(presentation, Measure()) == []
+
+
+def test_missing_event_counts_are_asked_for_where_they_would_be_shown(
+    prevention_bundle: MeetingBundle,
+) -> None:
+    package = prevention_bundle.package
+    presentation = build_deck(MeetingBundle(package=package))
+    names = titles(presentation)
+    assert names.count("Mangler: kommunens tal") == 1
+    assert "Mangler: ydelsesdata" not in names
+    (slide,) = slides_titled(presentation, "Mangler: kommunens tal")
+    (sentence,) = [s for s in MeetingBundle(package=package).missing() if "nøgletal" in s]
+    assert sentence in slide_text(slide)
+    assert sentence not in slide_text(
+        slides_titled(presentation, "Mangler: oplysninger om mødet")[0]
+    )
+    assert names.index("Blok 2: Forebyggelsestilbud og henvisning") < names.index(
+        "Mangler: kommunens tal"
+    )
 
 
 # -- with a baseline ------------------------------------------------------------------------

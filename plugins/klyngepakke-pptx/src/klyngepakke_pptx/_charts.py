@@ -8,7 +8,8 @@ PowerPoint charts with their data in the embedded workbook, so a user can edit t
 Choices worth knowing
     *Colours* follow the deck's shared palette: rating scales on a colour-blind-safe diverging
     ramp (:func:`rating_colours`), answers off the scale ("Ved ikke") light grey; the cluster's
-    rate solid orange, the region's grey and dashed; baseline grey and follow-up blue.
+    rate solid orange, the reference group's (the region's, or the municipality's for a metric
+    compared by municipality) grey and dashed; baseline grey and follow-up blue.
 
     *Numbers* are formatted with codes such as ``[$-406]0.0``: PowerPoint shows them with the
     viewer's decimal separator (a decimal comma in a Danish Office), and the ``[$-406]``
@@ -84,8 +85,8 @@ from pptx.util import Emu, Pt
 from klyngepakke.danish import format_date
 from klyngepakke.errors import ExportError
 from klyngepakke.metrics.privacy import HIDDEN_MARK
-from klyngepakke.metrics.results import ClusterView, FunnelData, Period, ShownChange
-from klyngepakke.model import QuestionKind
+from klyngepakke.metrics.results import ClusterView, FunnelData, GroupLevel, Period, ShownChange
+from klyngepakke.model import QuestionKind, ReferenceLevel
 from klyngepakke.survey_results import OptionCount, Presence, QuestionChange, QuestionResult
 from klyngepakke_pptx._format import count, decimal
 
@@ -110,6 +111,7 @@ __all__ = [
     "rating_chart",
     "rating_colours",
     "rating_scale",
+    "reference_label",
     "shorten_label",
 ]
 
@@ -1049,19 +1051,34 @@ def question_change_chart(slide: Slide, box: Box, change: QuestionChange) -> Cha
 # -- service-data charts -----------------------------------------------------------------------
 
 
-def _rate_axis_title(view: ClusterView) -> str:
-    return f"Ydelser pr. {view.per}"
+def _rate_axis_title(view: ClusterView, counted: str) -> str:
+    return f"{counted} pr. {view.per}"
+
+
+def reference_label(view: ClusterView) -> str:
+    """What the practices are compared with, as a line is labelled: "Kommunen" or "Regionen".
+
+    Named by the group the view actually holds as its reference (:attr:`ClusterView.
+    reference_metric`), which is the region when a municipality was asked for but is missing.
+    """
+    if view.reference_metric.level is GroupLevel.MUNICIPALITY:
+        return ReferenceLevel.MUNICIPALITY.label
+    return ReferenceLevel.REGION.label
 
 
 def _practice_marks(view: ClusterView) -> list[str]:
     return [f" ({HIDDEN_MARK})" if practice.suppressed else "" for practice in view.practices]
 
 
-def practice_rate_chart(slide: Slide, box: Box, view: ClusterView) -> ChartResult:
-    """Each practice's rate as a column, with the cluster's and the region's rate as lines.
+def practice_rate_chart(
+    slide: Slide, box: Box, view: ClusterView, *, counted: str = "Ydelser"
+) -> ChartResult:
+    """Each practice's rate as a column, with the cluster's and the reference rate as lines.
 
-    Hidden rates are gaps (never 0) and their practice is marked ``(..)``; a hidden cluster
-    or region rate has no line.
+    The reference is the region's rate, or the municipality's for a metric compared by
+    municipality (:func:`reference_label` names the line). Hidden rates are gaps (never 0) and
+    their practice is marked ``(..)``; a hidden cluster or reference rate has no line.
+    ``counted`` is what the rate counts, for the axis title ("Ydelser pr. 1000").
     """
     if not view.practices:
         raise ExportError(f"The metrics of {view.cluster!r} hold no practices to draw.")
@@ -1073,8 +1090,8 @@ def practice_rate_chart(slide: Slide, box: Box, view: ClusterView) -> ChartResul
         for rate in [view.cluster_metric.pooled.rate]
         if rate is not None
     ] + [
-        (f"Regionen ({decimal(rate)})", rate, REGION_COLOUR, True)
-        for rate in [view.region_metric.pooled.rate]
+        (f"{reference_label(view)} ({decimal(rate)})", rate, REGION_COLOUR, True)
+        for rate in [view.reference_metric.pooled.rate]
         if rate is not None
     ]
 
@@ -1099,7 +1116,7 @@ def practice_rate_chart(slide: Slide, box: Box, view: ClusterView) -> ChartResul
         chart.value_axis,
         size=SMALL_PT,
         number_format=WHOLE_FORMAT,
-        title=_rate_axis_title(view),
+        title=_rate_axis_title(view, counted),
         gridlines=True,
     )
     _scale_value_axis(chart.value_axis, max(tops, default=1.0) * 1.1)
@@ -1107,11 +1124,14 @@ def practice_rate_chart(slide: Slide, box: Box, view: ClusterView) -> ChartResul
     return ChartResult(frame, ())
 
 
-def practice_change_chart(slide: Slide, box: Box, view: ClusterView) -> ChartResult:
+def practice_change_chart(
+    slide: Slide, box: Box, view: ClusterView, *, counted: str = "Ydelser"
+) -> ChartResult:
     """Each practice's rate at baseline and follow-up as paired columns.
 
     Series are named with their periods. A practice that joined since the baseline has a gap
     on the baseline side and is marked ``(ny)``; hidden rates are gaps marked ``(..)``.
+    ``counted`` is what the rate counts, for the axis title.
     """
     practice_changes = {c.name: c for c in view.changes if c.level is None}
     if view.baseline_period is None or not practice_changes:
@@ -1160,7 +1180,7 @@ def practice_change_chart(slide: Slide, box: Box, view: ClusterView) -> ChartRes
         chart.value_axis,
         size=SMALL_PT,
         number_format=WHOLE_FORMAT,
-        title=_rate_axis_title(view),
+        title=_rate_axis_title(view, counted),
         gridlines=True,
     )
     _scale_value_axis(chart.value_axis, max(tops, default=1.0) * 1.05)
@@ -1222,13 +1242,17 @@ def _funnel_practices(view: ClusterView) -> list[_FunnelPractice]:
     return placed
 
 
-def funnel_chart(slide: Slide, box: Box, view: ClusterView) -> ChartResult:
-    """The practices against the region's funnel: rate per list size with 95/99.8 % limits.
+def funnel_chart(
+    slide: Slide, box: Box, view: ClusterView, *, counted: str = "Ydelser"
+) -> ChartResult:
+    """The practices against their reference group's funnel: rate per list size with limits.
 
-    The target (the region's pooled rate) and the limits are lines over the funnel's grid of
-    list sizes; the practices are markers labelled with their letter. In a small cluster,
-    where only list-size bands may be shown, a practice sits in the middle of its band with a
-    line across the band. Practices with a hidden rate are left out (the deck's note says so).
+    The reference group is the region, or the municipality for a metric compared by
+    municipality (:attr:`FunnelData.reference`). The target (the group's pooled rate) and the
+    95 % and 99.8 % limits are lines over the funnel's grid of list sizes; the practices are
+    markers labelled with their letter. In a small cluster, where only list-size bands may be
+    shown, a practice sits in the middle of its band with a line across the band. Practices
+    with a hidden rate are left out (the deck's note says so).
     """
     funnel = view.funnel
     curve = funnel.curve
@@ -1251,7 +1275,9 @@ def funnel_chart(slide: Slide, box: Box, view: ClusterView) -> ChartResult:
         target_sizes = sizes
 
     data = _new_data(_XyData, number_format=WHOLE_FORMAT)
-    target = data.add_series(f"Regionens rate ({decimal(funnel.target_rate)})", RATE_FORMAT)
+    target = data.add_series(
+        f"{funnel.reference.label}s rate ({decimal(funnel.target_rate)})", RATE_FORMAT
+    )
     for size in target_sizes:
         target.add_data_point(size, funnel.target_rate)
     limits = (
@@ -1316,7 +1342,7 @@ def funnel_chart(slide: Slide, box: Box, view: ClusterView) -> ChartResult:
         chart.value_axis,
         size=SMALL_PT,
         number_format=WHOLE_FORMAT,
-        title=_rate_axis_title(view),
+        title=_rate_axis_title(view, counted),
         gridlines=True,
     )
     _scale_value_axis(chart.value_axis, y_top * 1.05)

@@ -87,7 +87,9 @@ class Gaps:
     """What the bundle lacks, by the part of the deck that would show it.
 
     The sentences are :meth:`MeetingBundle.missing`'s own, grouped by what they are about:
-    the survey, the metrics, the dated runbook, and everything else (the meeting).
+    the survey, the metrics (service data, or the counts of whoever counts a metric's events:
+    both ask for the cluster's key figures, "klyngens nøgletal"), the dated runbook, and
+    everything else (the meeting).
     """
 
     def __init__(self, bundle: MeetingBundle) -> None:
@@ -98,7 +100,7 @@ class Gaps:
         for sentence in bundle.missing():
             if sentence.startswith("Spørgeskema"):
                 self.survey.append(sentence)
-            elif sentence.startswith("Ydelsesdata"):
+            elif sentence.startswith("Ydelsesdata") or "klyngens nøgletal" in sentence:
                 self.metrics.append(sentence)
             elif sentence.startswith("Drejebog"):
                 self.plan.append(sentence)

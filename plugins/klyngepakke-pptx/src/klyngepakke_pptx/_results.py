@@ -6,9 +6,11 @@ group's first question is), one per choice question (paired baseline/follow-up b
 bundle has a comparable baseline), a text slide per number or free-text question, and one
 slide listing the questions nobody answered. With a baseline, each rating group is followed
 by a table of the means then and now. A metric becomes the practices' rates with the cluster
-and region as reference lines, the funnel plot, and with a baseline the change per practice.
-Every data slide says how many answered (and the response rate) or which period the data
-covers, and where counts were hidden.
+and the reference group (the region, or the municipality for a metric compared by
+municipality) as reference lines, the funnel plot, and with a baseline the change per
+practice; a metric that counts events rather than fee-schedule services is worded as counts
+("Antal pr. 1000"), never as services or fees. Every data slide says how many answered (and
+the response rate) or which period the data covers, and where counts were hidden.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Final
 from klyngepakke.bundle import MeetingBundle
 from klyngepakke.danish import format_date
 from klyngepakke.metrics.results import ClusterView, FunnelFlag, GroupLevel, ShownChange
-from klyngepakke.model import QuestionKind
+from klyngepakke.model import ClusterPackage, MetricDefinition, QuestionKind
 from klyngepakke.survey_results import (
     Presence,
     QuestionChange,
@@ -317,14 +319,19 @@ class Results:
         view = self.bundle.metrics
         if view is None:
             sentences = [*gaps, f"Her vises „{definition.title}“ for klyngens praksis."]
-            self.maker.placeholder_slides("Mangler: ydelsesdata", sentences, notes)
+            self.maker.placeholder_slides(
+                _missing_title(self.bundle.package, definition), sentences, notes
+            )
             return
         if view.metric_id != metric_id:
+            what = "Tal" if definition.counts_events else "Ydelsesdata"
             sentences = [
-                f"Ydelsesdata for „{definition.title}“ mangler: bundtets nøgletal er for "
+                f"{what} for „{definition.title}“ mangler: bundtets nøgletal er for "
                 f"„{view.metric_title}“. Beregn klyngens nøgletal for {definition.title}."
             ]
-            self.maker.placeholder_slides("Mangler: ydelsesdata", sentences, notes)
+            self.maker.placeholder_slides(
+                _missing_title(self.bundle.package, definition), sentences, notes
+            )
             return
         if not any(practice.rate is not None for practice in view.practices):
             why = (
@@ -339,43 +346,81 @@ class Results:
             ]
             self.maker.content_slides(view.metric_title, paragraphs, [*notes, _no_data_note()])
             return
-        self.practice_slide(view, notes)
-        self.funnel_slide(view, notes)
+        counted = "Antal" if definition.counts_events else "Ydelser"
+        about = [*_reference_notes(view), *_count_notes(self.bundle.package, definition)]
+        self.practice_slide(view, notes, counted, definition, about)
+        self.funnel_slide(view, notes, counted, about)
         if view.baseline_period is not None and view.changes:
-            self.change_slide(view, notes)
+            self.change_slide(view, notes, counted)
 
-    def practice_slide(self, view: ClusterView, notes: Sequence[str]) -> None:
-        cluster, region = view.cluster_metric.pooled.rate, view.region_metric.pooled.rate
+    def practice_slide(
+        self,
+        view: ClusterView,
+        notes: Sequence[str],
+        counted: str,
+        definition: MetricDefinition,
+        about: Sequence[str],
+    ) -> None:
+        """The practices' rates; ``about`` says what they are compared with and counted by."""
+        cluster, reference = view.cluster_metric.pooled.rate, view.reference_metric.pooled.rate
+        label = _charts.reference_label(view)
+        if definition.counts_events:
+            events = [self.bundle.package.counted_event(code) for code in definition.counted_events]
+            counters = " og ".join(dict.fromkeys(event.counted_by for event in events))
+            question = (
+                "Spørg: Hvad kan forklare forskellene mellem praksis? Tallene er talt af "
+                f"{_in_sentence(counters)}: passer de med det, praksis selv oplever?"
+            )
+        else:
+            question = (
+                "Spørg: Hvad kan forklare forskellene mellem praksis? Kender alle ydelsen, og "
+                "bruges den, når den skal?"
+            )
         lines = [
             *notes,
             f"Diagrammet viser {view.metric_title.lower()} for hver praksis i klyngen i "
             f"perioden {period(view.period)}. Den orange linje er klyngens samlede rate "
-            f"({rate(cluster)}), den grå stiplede regionens ({rate(region)}).",
-            *_level_note(cluster, region, view.region_metric.name),
+            f"({rate(cluster)}), den grå stiplede {label.lower()}s ({rate(reference)}).",
+            *about,
+            *_level_note(cluster, reference, _reference_in_sentence(view)),
             *_extremes(view),
             *_suppression_lines(view),
             "Praksis vises med pseudonymer (Praksis A, B, …). Kun klyngekoordinatoren kan se, "
             "hvem der er hvem – gæt ikke på det i plenum.",
-            "Spørg: Hvad kan forklare forskellene mellem praksis? Kender alle ydelsen, og "
-            "bruges den, når den skal?",
+            question,
         ]
         footer = [_metric_source(view), *_suppression_lines(view, short=True)]
         self.maker.chart_slide(
             view.metric_title,
-            f"Praksis i {view.cluster} sammenlignet med klyngen og regionen",
+            f"Praksis i {view.cluster} sammenlignet med klyngen og {label.lower()}",
             [" ".join(footer)],
-            lambda slide, box: _charts.practice_rate_chart(slide, box, view),
+            lambda slide, box: _charts.practice_rate_chart(slide, box, view, counted=counted),
             lines,
         )
 
-    def funnel_slide(self, view: ClusterView, notes: Sequence[str]) -> None:
+    def funnel_slide(
+        self, view: ClusterView, notes: Sequence[str], counted: str, about: Sequence[str]
+    ) -> None:
+        """The funnel plot, or why there is none; ``about`` as for the practices' rates."""
         funnel = view.funnel
+        group = f"{funnel.reference.label.lower()}s"  # kommunens, regionens
+        title = f"Tragtdiagram: {view.metric_title}"
+        if not funnel.curve:  # nothing to draw: say why in words
+            why = funnel.note or f"Der er ingen grænser at tegne for {funnel.region}."
+            paragraphs = [
+                body(f"Intet tragtdiagram: {why}", bold=True),
+                small(_metric_source(view)),
+                *[small(line) for line in _suppression_lines(view)],
+            ]
+            self.maker.content_slides(title, paragraphs, [*notes, *about, _no_data_note()])
+            return
         lines = [
             *notes,
             "Tragtdiagrammet viser hver praksis' rate mod dens listestørrelse. Den grå linje er "
-            f"regionens rate ({rate(funnel.target_rate)}); de stiplede kurver er grænserne for, "
+            f"{group} rate ({rate(funnel.target_rate)}); de stiplede kurver er grænserne for, "
             "hvor meget en praksis af den størrelse kan afvige ved rent tilfælde (95 % og "
             "99,8 %). Små praksis har bredere grænser, fordi deres tal svinger mere.",
+            *about,
             *_flag_notes(view),
         ]
         footer = [_metric_source(view)]
@@ -389,21 +434,21 @@ class Results:
             footer.append(f"Praksis varierer mere end tilfældigt{phi}: grænserne er for snævre.")
         footer += _suppression_lines(view, short=True)
         self.maker.chart_slide(
-            f"Tragtdiagram: {view.metric_title}",
-            "Hver praksis' rate mod dens listestørrelse, med regionens rate og grænserne for "
+            title,
+            f"Hver praksis' rate mod dens listestørrelse, med {group} rate og grænserne for "
             "tilfældig variation",
             [" ".join(footer)],
-            lambda slide, box: _charts.funnel_chart(slide, box, view),
+            lambda slide, box: _charts.funnel_chart(slide, box, view, counted=counted),
             lines,
         )
 
-    def change_slide(self, view: ClusterView, notes: Sequence[str]) -> None:
+    def change_slide(self, view: ClusterView, notes: Sequence[str], counted: str) -> None:
         assert view.baseline_period is not None
         lines = [
             *notes,
             f"Baseline er {period(view.baseline_period)}, opfølgningen {period(view.period)}. "
             "Grå søjler er baseline, blå er opfølgningen.",
-            *_group_change_notes(view.changes),
+            *_group_change_notes(view.changes, view.reference_metric.level),
             *_practice_change_notes(view.changes),
             "Spørg: Er der sket det, I aftalte sidst? Hvad har virket, og hvad mangler?",
         ]
@@ -415,9 +460,23 @@ class Results:
             f"Før og nu: {view.metric_title}",
             "Hver praksis' rate i baseline og ved opfølgningen",
             [" ".join(footer)],
-            lambda slide, box: _charts.practice_change_chart(slide, box, view),
+            lambda slide, box: _charts.practice_change_chart(slide, box, view, counted=counted),
             lines,
         )
+
+
+def _missing_title(package: ClusterPackage, definition: MetricDefinition) -> str:
+    """A metric's placeholder title: "Mangler: ydelsesdata" for services.
+
+    A metric that counts events misses the counts of whoever counts them: "Mangler: kommunens
+    tal".
+    """
+    if not definition.counts_events:
+        return "Mangler: ydelsesdata"
+    counters = dict.fromkeys(
+        package.counted_event(code).counted_by for code in definition.counted_events
+    )
+    return "Mangler: " + " og ".join(_genitive(_in_sentence(c)) for c in counters) + " tal"
 
 
 # -- grouping -------------------------------------------------------------------------------
@@ -545,11 +604,52 @@ def _change_notes(change: QuestionChange) -> list[str]:
 
 
 def _metric_source(view: ClusterView) -> str:
-    cluster, region = view.cluster_metric.pooled, view.region_metric.pooled
+    cluster, reference = view.cluster_metric.pooled, view.reference_metric
     return (
         f"Data: {period(view.period)}. Klyngen {rate(cluster.rate)}, "
-        f"{view.region_metric.name} {rate(region.rate)} pr. {count(view.per)}."
+        f"{reference.name} {rate(reference.pooled.rate)} pr. {count(view.per)}."
     )
+
+
+def _reference_in_sentence(view: ClusterView) -> str:
+    """The reference group in a sentence: "Region Nordjylland", "kommunen (Aalborg)"."""
+    group = view.reference_metric
+    if group.level is GroupLevel.MUNICIPALITY:
+        return f"kommunen ({group.name})"
+    return group.name
+
+
+def _reference_notes(view: ClusterView) -> list[str]:
+    """For a metric compared by municipality: the view's own notes on the comparison."""
+    if view.reference_metric.level is not GroupLevel.MUNICIPALITY:
+        return []
+    said = [note for note in view.notes if "kommune" in note.casefold()]
+    return said or [
+        f"Praksis sammenlignes med niveauet i {_reference_in_sentence(view)}, ikke i regionen."
+    ]
+
+
+def _count_notes(package: ClusterPackage, definition: MetricDefinition) -> list[str]:
+    """For events a municipality counts: its count leaves out patients from other ones."""
+    events = [package.counted_event(code) for code in definition.counted_events]
+    if not any("kommun" in event.counted_by.casefold() for event in events):
+        return []
+    return [
+        "Kommunen tæller kun sine egne borgere: praksis' patienter fra nabokommuner er ikke "
+        "med. For praksis nær kommunegrænsen er tallet derfor et mindstetal – sig det, når I "
+        "taler om tallene."
+    ]
+
+
+def _in_sentence(name: str) -> str:
+    """A name inside a sentence: "Kommunen" becomes "kommunen"; "KiAP" stays as it is."""
+    first = name.split(" ", 1)[0]
+    return name[:1].lower() + name[1:] if first[1:] == first[1:].lower() else name
+
+
+def _genitive(name: str) -> str:
+    """Danish genitive: "kommunen" → "kommunens", "Klaus" → "Klaus'"."""
+    return f"{name}'" if name.endswith(("s", "x", "z")) else f"{name}s"
 
 
 def _suppression_lines(view: ClusterView, *, short: bool = False) -> list[str]:
@@ -566,6 +666,14 @@ def _suppression_lines(view: ClusterView, *, short: bool = False) -> list[str]:
             )
     if view.cluster_metric.pooled.suppressed:
         lines.append("Klyngens samlede antal er skjult, fordi det er lille.")
+    reference = view.reference_metric
+    if reference.level is GroupLevel.MUNICIPALITY and reference.pooled.rate is None:
+        lines.append(
+            "Kommunens niveau er skjult (små antal)."
+            if short
+            else "Kommunens samlede antal og niveau er skjult, fordi et skjult antal ellers "
+            "kunne regnes ud."
+        )
     if view.banded:
         lines.append(
             "Lille klynge: listestørrelser vises i intervaller, og antal vises ikke."
@@ -576,14 +684,14 @@ def _suppression_lines(view: ClusterView, *, short: bool = False) -> list[str]:
     return lines
 
 
-def _level_note(cluster: float | None, region: float | None, region_name: str) -> list[str]:
-    if cluster is None or region is None or region == 0:
+def _level_note(cluster: float | None, reference: float | None, name: str) -> list[str]:
+    if cluster is None or reference is None or reference == 0:
         return []
-    difference = (cluster - region) / region * 100
+    difference = (cluster - reference) / reference * 100
     if abs(difference) < 5:
-        return [f"Peg på: Klyngen ligger på niveau med {region_name}."]
+        return [f"Peg på: Klyngen ligger på niveau med {name}."]
     direction = "over" if difference > 0 else "under"
-    return [f"Peg på: Klyngen ligger {decimal(abs(difference), 0)} % {direction} {region_name}."]
+    return [f"Peg på: Klyngen ligger {decimal(abs(difference), 0)} % {direction} {name}."]
 
 
 def _extremes(view: ClusterView) -> list[str]:
@@ -617,10 +725,11 @@ def _flag_notes(view: ClusterView) -> list[str]:
     return lines
 
 
-def _group_change_notes(changes: Sequence[ShownChange]) -> list[str]:
+def _group_change_notes(changes: Sequence[ShownChange], reference: GroupLevel) -> list[str]:
+    """The cluster's and the reference group's (``reference``: region or municipality) change."""
     lines = []
     for change in changes:
-        if change.level not in (GroupLevel.CLUSTER, GroupLevel.REGION):
+        if change.level not in (GroupLevel.CLUSTER, reference):
             continue
         who = "Klyngens" if change.level is GroupLevel.CLUSTER else f"{change.name}s"
         line = (
