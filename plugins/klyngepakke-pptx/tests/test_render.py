@@ -3,12 +3,16 @@
 Marked ``render``: these need LibreOffice (``soffice``); run them with ``pytest -m render``
 (``nox -s render``). Decks from the akutfunktioner package with synthetic data, with and
 without a baseline, on the built-in template and on a custom one (Danish layout names,
-other theme colours, Cambria instead of Calibri), are converted to PDF in one LibreOffice
-run; the test fails if a conversion fails or a PDF's page count differs from the slide count.
+other theme colours, Cambria instead of Calibri), and when the forebyggelse topic is
+installed its deck (the recommendations' checklist, a metric counting the municipality's
+referrals and compared by municipality) on the built-in template, are converted to PDF in
+one LibreOffice run; the test fails if a conversion fails or a PDF's page count differs from
+the slide count.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 import shutil
@@ -95,6 +99,10 @@ def test_decks_convert_to_one_pdf_page_per_slide(
             path = tmp_path / f"{name}-{template_name}.pptx"
             export(bundle, "pptx", path, options=options)
             decks[path] = len(Presentation(str(path)).slides)
+    if importlib.util.find_spec("klyngepakke_forebyggelse") is not None:
+        path = tmp_path / "forebyggelse-indbygget.pptx"
+        export(synthetic_bundle(get_package("forebyggelse"), seed=0, baseline=True), "pptx", path)
+        decks[path] = len(Presentation(str(path)).slides)
     out = tmp_path / "pdf"
     profile = (tmp_path / "profile").as_uri()
     result = subprocess.run(
