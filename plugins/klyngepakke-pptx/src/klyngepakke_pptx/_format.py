@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from klyngepakke.danish import (
+    NO_VALUE,
     format_count,
     format_date,
     format_decimal,
@@ -36,7 +37,7 @@ def decimal(value: float, places: int = 1) -> str:
 
 def rate(value: float | None) -> str:
     """A rate with one decimal (``18,7``); ``–`` when hidden or undefined."""
-    return "–" if value is None else format_decimal(value, 1)
+    return NO_VALUE if value is None else format_decimal(value, 1)
 
 
 def count(value: int) -> str:

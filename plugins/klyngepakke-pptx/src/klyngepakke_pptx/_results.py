@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Final
 
 from klyngepakke.bundle import MeetingBundle
-from klyngepakke.danish import format_date
+from klyngepakke.danish import NO_VALUE, format_date, format_number
 from klyngepakke.metrics.results import ClusterView, FunnelFlag, GroupLevel, ShownChange
 from klyngepakke.model import ClusterPackage, MetricDefinition, QuestionKind
 from klyngepakke.survey_results import (
@@ -175,7 +175,7 @@ class Results:
             if change.presence is Presence.ADDED:
                 rows.append((change.text, "nyt spørgsmål", _mean(change.followup_mean), ""))
                 continue
-            difference = signed(change.mean_change) if change.mean_change is not None else "–"
+            difference = signed(change.mean_change) if change.mean_change is not None else NO_VALUE
             rows.append(
                 (
                     change.text,
@@ -252,8 +252,8 @@ class Results:
         assert numbers.mean is not None
         assert numbers.median is not None
         summary = (
-            f"Gennemsnit {decimal(numbers.mean)}; median {_number(numbers.median)}; "
-            f"laveste {_number(numbers.minimum)}; højeste {_number(numbers.maximum)}"
+            f"Gennemsnit {decimal(numbers.mean)}; median {format_number(numbers.median)}; "
+            f"laveste {format_number(numbers.minimum)}; højeste {format_number(numbers.maximum)}"
         )
         change = self.changes.get(question.code)
         if change is not None and change.baseline_mean is not None:
@@ -521,13 +521,7 @@ def _no_data_note() -> str:
 
 
 def _mean(value: float | None) -> str:
-    return "–" if value is None else decimal(value)
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return decimal(value, 0) if float(value).is_integer() else decimal(value)
+    return NO_VALUE if value is None else decimal(value)
 
 
 def _positive_share(question: QuestionResult) -> float | None:
