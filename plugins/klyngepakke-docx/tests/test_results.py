@@ -21,10 +21,13 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 import klyngepakke
+import klyngepakke_docx
+import klyngepakke_forebyggelse
+from klyngepakke.api import get_package
 from klyngepakke.bundle import MeetingBundle
 from klyngepakke.demo import synthetic_bundle
 from klyngepakke.metrics.results import ClusterView
-from klyngepakke.model import AgendaItem, ClusterPackage, QuestionKind
+from klyngepakke.model import AgendaItem, ClusterPackage, QuestionKind, ReferenceLevel
 from klyngepakke.survey_results import (
     Presence,
     QuestionChange,
@@ -32,6 +35,7 @@ from klyngepakke.survey_results import (
     SurveyComparison,
     SurveyResults,
 )
+from klyngepakke.testing import registered_plugins
 from klyngepakke_docx._document import SYNTHETIC_MARK, open_document
 from klyngepakke_docx._results import write_results
 
@@ -349,6 +353,11 @@ def test_the_practices_table_has_pseudonyms_list_sizes_counts_rates_and_interval
     ]
     assert rows[1:] == expected
     assert has_repeated_header(table)
+    level = number(view.funnel.target_rate)
+    assert texts(part(report, "Praksis i klyngen"), "Klyngepakke note")[0] == (
+        "Placering: hvor praksis ligger i forhold til 95 %- og 99,8 %-grænserne omkring "
+        f"niveauet i {view.region_metric.name} ({level} pr. 1000)."
+    )
 
 
 def test_suppressed_practices_show_the_mark_and_only_their_list_size_band(
@@ -384,7 +393,13 @@ def test_changes_since_the_baseline_period(report: DocxDocument, view: ClusterVi
     assert view.baseline_period.start.isoformat() == "2025-01-01"
     found = part(report, heading)
     rows = rows_of(only_table(found))
-    assert rows[0][1:4] == ["Før pr. 1000", "Nu pr. 1000", "Rateratio"]
+    assert rows[0][1:] == [
+        "Før pr. 1000",
+        "Nu pr. 1000",
+        "Rateratio",
+        "95 %-interval",
+        "I forhold til regionen",
+    ]
     for row, change in zip(rows[1:], view.changes, strict=True):
         if change.suppressed:
             assert row == [change.name, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]
@@ -404,6 +419,10 @@ def test_changes_since_the_baseline_period(report: DocxDocument, view: ClusterVi
         ]
     hidden = [change.name for change in view.changes if change.suppressed]
     notes = texts(found, "Klyngepakke note")
+    assert notes[0] == (
+        "Rateratio er raten nu delt med raten før (1 = uændret). I forhold til regionen: "
+        "rateratioen delt med regionens egen (1 = ændret som regionen)."
+    )
     assert (
         f"{', '.join(hidden)}: Ændringen vises ikke, fordi den ville afsløre et skjult antal."
         in notes
@@ -532,3 +551,228 @@ def test_added_removed_and_reworded_questions_against_the_baseline(
     removed = rows_of(only_table(part(document, "Spørgsmål, der kun var med i baseline")))
     assert removed[0] == ["Spørgsmål og svar", "Antal", "Andel"]
     assert removed[1][0].startswith(last.text)
+
+
+# -- a metric of counted events, compared by municipality (forebyggelse) -----------------------
+
+
+@pytest.fixture(scope="module")
+def prevention_bundle() -> MeetingBundle:
+    """Forebyggelse's synthetic bundle: referrals the municipality counts, with a baseline."""
+    with registered_plugins(klyngepakke_docx, klyngepakke_forebyggelse):
+        return synthetic_bundle(get_package("forebyggelse"), baseline=True)
+
+
+@pytest.fixture(scope="module")
+def prevention_view(prevention_bundle: MeetingBundle) -> ClusterView:
+    assert prevention_bundle.metrics is not None
+    return prevention_bundle.metrics
+
+
+@pytest.fixture(scope="module")
+def prevention_report(
+    prevention_bundle: MeetingBundle, tmp_path_factory: pytest.TempPathFactory
+) -> DocxDocument:
+    path = tmp_path_factory.mktemp("forebyggelse") / "resultater.docx"
+    with registered_plugins(klyngepakke_docx, klyngepakke_forebyggelse):
+        klyngepakke.export(prevention_bundle, "docx", path, options={"document": "results"})
+    return docx.Document(str(path))
+
+
+def test_the_prevention_view_counts_events_by_municipality(
+    prevention_bundle: MeetingBundle, prevention_view: ClusterView
+) -> None:
+    # What the tests below rely on: an event metric, and a municipality with other practices.
+    (metric,) = prevention_bundle.package.metrics
+    assert metric.counts_events
+    assert prevention_view.reference is ReferenceLevel.MUNICIPALITY
+    municipality = prevention_view.municipality_metric
+    assert municipality is not None
+    assert municipality.practices > prevention_view.cluster_metric.practices
+    assert prevention_view.changes
+
+
+def test_events_are_named_by_who_counts_them_never_as_services_or_fees(
+    prevention_report: DocxDocument, prevention_view: ClusterView
+) -> None:
+    headings = [
+        (heading_level(b), b.text)
+        for b in blocks(prevention_report)
+        if isinstance(b, Paragraph) and heading_level(b) is not None
+    ]
+    assert (1, "Kommunens tal") in headings
+    assert (1, "Ydelsesdata") not in headings
+    facts = rows_of(prevention_report.tables[0])
+    period = "1. januar 2026 – 31. december 2026"
+    assert prevention_view.period.start.isoformat() == "2026-01-01"
+    assert ["Kommunens tal", f"{prevention_view.metric_title}, {period}"] in facts
+    text = all_text(prevention_report)
+    for word in ("ydelse", "Ydelse", "honorar", "Honorar", "kr."):
+        assert word not in text
+
+
+def test_the_counted_event_and_the_municipality_are_named_above_the_tables(
+    prevention_report: DocxDocument, prevention_view: ClusterView
+) -> None:
+    lines = texts(part(prevention_report, "Kommunens tal"), "Normal")
+    municipality = prevention_view.reference_name
+    assert lines[:6] == [
+        "Henvisninger til kommunale forebyggelsestilbud pr. 1000 gruppe 1-sikrede",
+        "Periode: 1. januar 2026 – 31. december 2026",
+        f"Klynge: {prevention_view.cluster} ({prevention_view.region})",
+        "Antal: Henvisning til kommunalt forebyggelsestilbud (kode HFOR). Kilde: Kommunen",
+        f"Praksis sammenlignes med: kommunen ({municipality})",
+        "Sammenlignet med: 1. januar 2025 – 31. december 2025",
+    ]
+
+
+def test_the_practices_are_counted_and_placed_around_the_municipalitys_level(
+    prevention_report: DocxDocument, prevention_view: ClusterView
+) -> None:
+    found = part(prevention_report, "Praksis i klyngen")
+    table = only_table(found)
+    assert rows_of(table)[0] == [
+        "Praksis",
+        "Gruppe 1-sikrede",
+        "Antal",
+        "Pr. 1000",
+        "95 %-interval",
+        "Placering",
+    ]
+    assert [row[2] for row in rows_of(table)[1:]] == [
+        shown(p.count, 0) for p in prevention_view.practices
+    ]
+    level = number(prevention_view.funnel.target_rate)
+    assert prevention_view.funnel.target_rate == prevention_view.reference_metric.pooled.rate
+    assert texts(found, "Klyngepakke note")[0] == (
+        "Placering: hvor praksis ligger i forhold til 95 %- og 99,8 %-grænserne omkring "
+        f"kommunens niveau ({prevention_view.reference_name}: {level} pr. 1000)."
+    )
+
+
+def test_the_municipality_is_a_row_between_the_cluster_and_the_region(
+    prevention_report: DocxDocument, prevention_view: ClusterView
+) -> None:
+    rows = rows_of(
+        only_table(part(prevention_report, "Klyngen, kommunen, regionen og hele landet"))
+    )
+    assert rows[0] == ["", "Praksis", "Gruppe 1-sikrede", "Antal", "Pr. 1000", "95 %-interval"]
+    municipality = prevention_view.municipality_metric
+    assert municipality is not None
+    names = [
+        f"Klyngen: {prevention_view.cluster_metric.name}",
+        f"Kommunen: {municipality.name}",
+        prevention_view.region_metric.name,
+        "Hele landet",
+    ]
+    groups = (
+        prevention_view.cluster_metric,
+        municipality,
+        prevention_view.region_metric,
+        prevention_view.country_metric,
+    )
+    for row, name, group in zip(rows[1:], names, groups, strict=True):
+        assert group.pooled.population is not None
+        assert row == [
+            name,
+            count(group.practices),
+            count(group.pooled.population),
+            shown(group.pooled.count, 0),
+            shown(group.pooled.rate),
+            interval(group.pooled.lower, group.pooled.upper),
+        ]
+
+
+def test_changes_are_set_against_the_municipality(
+    prevention_report: DocxDocument, prevention_view: ClusterView
+) -> None:
+    found = part(prevention_report, "Ændring siden 1. januar 2025 – 31. december 2025")
+    rows = rows_of(only_table(found))
+    assert rows[0] == [
+        "",
+        "Før pr. 1000",
+        "Nu pr. 1000",
+        "Rateratio",
+        "95 %-interval",
+        "I forhold til kommunen",
+    ]
+    names = [row[0] for row in rows[1:]]
+    municipality = prevention_view.reference_name
+    assert names[-3:] == [
+        prevention_view.cluster_metric.name,
+        f"Kommunen: {municipality}",
+        prevention_view.region_metric.name,
+    ]
+    versus = {row[0]: row[5] for row in rows[1:]}
+    practice = prevention_view.changes[0]
+    assert practice.versus_region is not None
+    assert versus[practice.name] == number(practice.versus_region, 2)
+    assert versus[f"Kommunen: {municipality}"] == NONE  # the reference against itself
+    assert texts(found, "Klyngepakke note")[0] == (
+        "Rateratio er raten nu delt med raten før (1 = uændret). I forhold til kommunen: "
+        "rateratioen delt med kommunens egen (1 = ændret som kommunen)."
+    )
+
+
+def test_a_hidden_municipality_total_is_marked_and_its_level_left_out(
+    tmp_path: Path, prevention_bundle: MeetingBundle, prevention_view: ClusterView
+) -> None:
+    municipality = prevention_view.municipality_metric
+    assert municipality is not None
+    hidden = attrs.evolve(
+        municipality.pooled,
+        count=None,
+        population=None,
+        rate=None,
+        lower=None,
+        upper=None,
+        population_band="50.000 og derover",
+        suppressed=True,
+    )
+    view = attrs.evolve(
+        prevention_view,
+        municipality_metric=attrs.evolve(municipality, pooled=hidden, mean_rate=None),
+        changes=(),
+    )
+    bundle = attrs.evolve(prevention_bundle, metrics=view, survey=None, survey_baseline=None)
+    document = render(tmp_path, bundle)
+    rows = rows_of(only_table(part(document, "Klyngen, kommunen, regionen og hele landet")))
+    assert rows[2] == [
+        f"Kommunen: {municipality.name}",
+        count(municipality.practices),
+        "50.000 og derover",
+        HIDDEN,
+        HIDDEN,
+        HIDDEN,
+    ]
+    notes = texts(part(document, "Praksis i klyngen"), "Klyngepakke note")
+    assert notes[0].endswith(f"omkring kommunens niveau ({municipality.name}).")
+    assert f'"{HIDDEN}": skjult af hensyn til fortroligheden.' in texts(
+        part(document, "Om tallene"), "List Bullet"
+    )
+
+
+def test_missing_counts_name_who_counts_the_event(
+    tmp_path: Path, prevention_bundle: MeetingBundle
+) -> None:
+    bare = attrs.evolve(
+        prevention_bundle, metrics=None, survey=None, survey_baseline=None, synthetic=False
+    )
+    document = render(tmp_path, bare)
+    assert texts(part(document, "Kommunens tal")) == [
+        "[mangler: kommunens tal for henvisning til kommunalt forebyggelsestilbud. Beregn "
+        "klyngens nøgletal ud fra dem (klyngepakke metrics compute …) og læg dem i mødets "
+        "bundt (klyngepakke bundle … --metrics FIL)]"
+    ]
+
+
+def test_a_table_of_practices_or_changes_starts_with_more_than_one_row(
+    prevention_report: DocxDocument,
+) -> None:
+    for heading in ("Praksis i klyngen", "Ændring siden 1. januar 2025 – 31. december 2025"):
+        table = only_table(part(prevention_report, heading))
+        kept = [
+            all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+            for row in table.rows
+        ]
+        assert kept[:4] == [True, True, True, False], heading

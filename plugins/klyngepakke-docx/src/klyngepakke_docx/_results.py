@@ -8,6 +8,12 @@ the practices, the cluster against its region and the whole country, the change 
 baseline, and the notes on what is hidden and why. What the bundle lacks is a marked
 placeholder telling what to supply; a synthetic bundle says so on every page.
 
+A metric that counts events rather than fee-schedule services (referrals a municipality
+counts, say) is worded as such: the chapter is named after who counts them ("Kommunens
+tal"), the counts are "Antal" with the event named above the tables, and nothing speaks of
+services or fees. A metric compared by municipality shows the municipality beside the
+cluster, region and country, and measures changes against it ("I forhold til kommunen").
+
 The wording and number formats are those of :func:`klyngepakke.survey_results.render_results`
 and of ``klyngepakke metrics compute``, so the report, the terminal and the slides agree: the
 numbers are formatted by :mod:`klyngepakke.danish` (half-up rounding, decimal comma, thousands
@@ -20,7 +26,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
@@ -37,7 +43,14 @@ from klyngepakke.danish import (
     format_signed,
 )
 from klyngepakke.metrics.privacy import HIDDEN_MARK
-from klyngepakke.metrics.results import ClusterView, Period, ShownChange, ShownGroup
+from klyngepakke.metrics.results import (
+    ClusterView,
+    GroupLevel,
+    Period,
+    ShownChange,
+    ShownGroup,
+)
+from klyngepakke.model import ClusterPackage, CountedEvent, MetricDefinition, ReferenceLevel
 from klyngepakke.survey_results import (
     OptionChange,
     Presence,
@@ -61,9 +74,51 @@ _SYNTHETIC_NOTICE: Final = (
 )
 
 
+class _Counted(NamedTuple):
+    """How the report names what its metric counts: fee-schedule services or other events."""
+
+    data: str
+    """The chapter and fact naming the data: "Ydelsesdata", or "Kommunens tal" for events."""
+    column: str
+    """The count's column header: "Ydelser", or "Antal" for events."""
+    events: tuple[CountedEvent, ...] = ()
+    """The events counted (none for services)."""
+
+
+_SERVICES: Final = _Counted("Ydelsesdata", "Ydelser")
+
+
+def _counted(package: ClusterPackage, metric_id: str | None = None) -> _Counted:
+    """What the metric ``metric_id`` (default: the package's first) counts, as the report says it.
+
+    A view of a metric the package does not define is worded as services.
+    """
+    metric: MetricDefinition | None = next(
+        (m for m in package.metrics if metric_id is None or m.id == metric_id), None
+    )
+    if metric is None or not metric.counts_events:
+        return _SERVICES
+    events = tuple(package.counted_event(code) for code in metric.counted_events)
+    sources = " og ".join(dict.fromkeys(_genitive(event.counted_by) for event in events))
+    return _Counted(f"{sources} tal", "Antal", events)
+
+
+def _genitive(name: str) -> str:
+    """Danish genitive: "Kommunen" → "Kommunens", "Region Hovedstaden" → "… Hovedstadens"."""
+    return f"{name}'" if name.endswith(("s", "x", "z")) else f"{name}s"
+
+
+def _in_sentence(text: str) -> str:
+    """A name inside a sentence: "Kommunens tal" → "kommunens tal"; "MedCom" stays."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def write_results(doc: WordDocument, bundle: MeetingBundle) -> None:
     """The results report of ``bundle``: questionnaire and service-data results as tables."""
     package = bundle.package
+    counted = _counted(package, bundle.metrics.metric_id if bundle.metrics else None)
     title = f"Resultater: {package.title}"
     set_bundle_header(doc, title, bundle)
     doc.set_properties(title=title, subject="Resultatrapport", keywords=package.topic)
@@ -75,15 +130,15 @@ def write_results(doc: WordDocument, bundle: MeetingBundle) -> None:
         )
         if part
     )
-    doc.title(title, subtitle or "Spørgeskema og ydelsesdata")
+    doc.title(title, subtitle or f"Spørgeskema og {_in_sentence(counted.data)}")
     if bundle.is_synthetic:
         notice = doc.paragraph()
         doc.add_text(notice, f"{SYNTHETIC_MARK}: ", bold=True, colour=SYNTHETIC_COLOUR)
         doc.add_text(notice, _SYNTHETIC_NOTICE)
-    doc.facts(_facts(doc, bundle), widths=(1, 3))
+    doc.facts(_facts(doc, bundle, counted), widths=(1, 3))
     doc.table_of_contents(levels=2)
     _survey(doc, bundle)
-    _service_data(doc, bundle)
+    _service_data(doc, bundle, counted)
 
 
 def _missing(doc: WordDocument, what: str) -> Cell:
@@ -93,7 +148,7 @@ def _missing(doc: WordDocument, what: str) -> Cell:
     return fill
 
 
-def _facts(doc: WordDocument, bundle: MeetingBundle) -> list[tuple[str, Cell]]:
+def _facts(doc: WordDocument, bundle: MeetingBundle, counted: _Counted) -> list[tuple[str, Cell]]:
     package = bundle.package
     facts: list[tuple[str, Cell]] = [
         ("Klyngepakke", f"{package.title} (version {package.version})")
@@ -108,7 +163,7 @@ def _facts(doc: WordDocument, bundle: MeetingBundle) -> list[tuple[str, Cell]]:
         facts.append(("Spørgeskema", f"{survey.title} (version {survey.version})"))
     if bundle.metrics is not None:
         view = bundle.metrics
-        facts.append(("Ydelsesdata", f"{view.metric_title}, {_period_text(view.period)}"))
+        facts.append((counted.data, f"{view.metric_title}, {_period_text(view.period)}"))
     return facts
 
 
@@ -315,6 +370,17 @@ def _numbers_text(question: QuestionResult, change: QuestionChange | None) -> st
     return text
 
 
+def _keep_first_rows(table: Table, rows: int = 3) -> None:
+    """The header and the first data rows on one page: a table never starts with one row alone.
+
+    The rows' paragraphs keep with the next, as a question's rows do in the section tables.
+    """
+    for row in table.rows[:rows]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
 def _no_banding(table: Table) -> None:
     """Question rows are shaded instead; alternate-row banding would only add noise."""
     look = table._tbl.tblPr.find(qn("w:tblLook"))
@@ -336,12 +402,19 @@ def _shade(cell: _Cell, fill: str) -> None:
 # -- service data ---------------------------------------------------------------------------
 
 
-def _service_data(doc: WordDocument, bundle: MeetingBundle) -> None:
-    doc.heading("Ydelsesdata", 1)
+def _service_data(doc: WordDocument, bundle: MeetingBundle, counted: _Counted) -> None:
+    doc.heading(counted.data, 1)
     view = bundle.metrics
     if view is None:
         if not bundle.package.metrics:
             doc.paragraph("Klyngepakken har ikke nogen nøgletal fra ydelsesdata.")
+        elif counted.events:
+            names = " og ".join(_in_sentence(event.name) for event in counted.events)
+            doc.missing(
+                f"{_in_sentence(counted.data)} for {names}. Beregn klyngens nøgletal ud fra dem "
+                "(klyngepakke metrics compute …) og læg dem i mødets bundt (klyngepakke bundle "
+                "… --metrics FIL)"
+            )
         else:
             doc.missing(
                 "ydelsesdata. Beregn klyngens nøgletal fra regionens udtræk (klyngepakke metrics "
@@ -353,15 +426,42 @@ def _service_data(doc: WordDocument, bundle: MeetingBundle) -> None:
         f"Periode: {_period_text(view.period)}",
         f"Klynge: {view.cluster} ({view.region})",
     ]
+    lines += [
+        f"{counted.column}: {event.name} (kode {event.code}). Kilde: {event.counted_by}"
+        for event in counted.events
+    ]
+    if view.reference is ReferenceLevel.MUNICIPALITY:
+        lines.append(
+            f"Praksis sammenlignes med: {view.reference_label.lower()} ({view.reference_name})"
+        )
     if view.baseline_period is not None and view.changes:
         lines.append(f"Sammenlignet med: {_period_text(view.baseline_period)}")
     for line in lines:
         doc.paragraph(line).paragraph_format.space_after = 0
     doc.paragraph()
-    _practices(doc, view)
-    _groups(doc, view)
+    _practices(doc, view, counted)
+    _groups(doc, view, counted)
     _changes(doc, view)
     _notes(doc, view)
+
+
+def _reference_level(view: ClusterView) -> str:
+    """The funnel's target in a sentence: "niveauet i Region Nordjylland (21,1 pr. 1000)".
+
+    Compared by municipality: "kommunens niveau (Aalborg: 15,9 pr. 1000)", or without the
+    level where it is hidden with the municipality's total.
+    """
+    level = f"{format_decimal(view.funnel.target_rate, 1)} pr. {view.per}"
+    if view.reference is not ReferenceLevel.MUNICIPALITY:
+        return f"niveauet i {view.funnel.region} ({level})"
+    if view.reference_metric.pooled.rate is None:
+        return f"{view.reference_label.lower()}s niveau ({view.funnel.region})"
+    return f"{view.reference_label.lower()}s niveau ({view.funnel.region}: {level})"
+
+
+def _group_name(level: GroupLevel | None, name: str) -> str:
+    """A municipality's row says it is one: its name alone could be a cluster's or a town's."""
+    return f"Kommunen: {name}" if level is GroupLevel.MUNICIPALITY else name
 
 
 def _number(value: float | None, places: int = 1) -> str:
@@ -375,10 +475,17 @@ def _interval(lower: float | None, upper: float | None, places: int = 1) -> str:
     return f"{format_decimal(lower, places)}–{format_decimal(upper, places)}"
 
 
-def _practices(doc: WordDocument, view: ClusterView) -> None:
+def _practices(doc: WordDocument, view: ClusterView, counted: _Counted) -> None:
     doc.heading("Praksis i klyngen", 2)
     per = str(view.per)
-    header = ("Praksis", "Gruppe 1-sikrede", "Ydelser", f"Pr. {per}", "95 %-interval", "Placering")
+    header = (
+        "Praksis",
+        "Gruppe 1-sikrede",
+        counted.column,
+        f"Pr. {per}",
+        "95 %-interval",
+        "Placering",
+    )
     rows = [
         (
             practice.pseudonym,
@@ -395,11 +502,13 @@ def _practices(doc: WordDocument, view: ClusterView) -> None:
     if not rows:
         doc.paragraph("Klyngen har ingen praksis i perioden.")
         return
-    doc.table(header, rows, widths=(1.1, 1.2, 0.9, 0.9, 1.2, 1.7), centre_columns=range(1, 5))
+    table = doc.table(
+        header, rows, widths=(1.1, 1.2, 0.9, 0.9, 1.2, 1.7), centre_columns=range(1, 5)
+    )
+    _keep_first_rows(table)
     doc.note(
         "Placering: hvor praksis ligger i forhold til 95 %- og 99,8 %-grænserne omkring "
-        f"niveauet i {view.funnel.region} ({format_decimal(view.funnel.target_rate, 1)} pr. "
-        f"{view.per})."
+        f"{_reference_level(view)}."
     )
     if view.banded:
         doc.note(
@@ -408,18 +517,24 @@ def _practices(doc: WordDocument, view: ClusterView) -> None:
         )
 
 
-def _groups(doc: WordDocument, view: ClusterView) -> None:
-    doc.heading("Klyngen, regionen og hele landet", 2)
+def _shown_groups(view: ClusterView) -> list[ShownGroup]:
+    """The cluster, its municipality (when the view has one), its region and the country."""
+    groups = [view.cluster_metric]
+    if view.municipality_metric is not None:
+        groups.append(view.municipality_metric)
+    return [*groups, view.region_metric, view.country_metric]
+
+
+def _groups(doc: WordDocument, view: ClusterView, counted: _Counted) -> None:
+    municipality = ", kommunen" if view.municipality_metric is not None else ""
+    doc.heading(f"Klyngen{municipality}, regionen og hele landet", 2)
     per = str(view.per)
-    header = ("", "Praksis", "Gruppe 1-sikrede", "Ydelser", f"Pr. {per}", "95 %-interval")
-    groups: list[tuple[str, ShownGroup]] = [
-        (f"Klyngen: {view.cluster_metric.name}", view.cluster_metric),
-        (view.region_metric.name, view.region_metric),
-        (view.country_metric.name, view.country_metric),
-    ]
+    header = ("", "Praksis", "Gruppe 1-sikrede", counted.column, f"Pr. {per}", "95 %-interval")
     rows = [
         (
-            name,
+            f"Klyngen: {group.name}"
+            if group.level is GroupLevel.CLUSTER
+            else _group_name(group.level, group.name),
             format_count(group.practices),
             group.pooled.population_band
             if group.pooled.population is None and group.pooled.population_band
@@ -428,7 +543,7 @@ def _groups(doc: WordDocument, view: ClusterView) -> None:
             _number(group.pooled.rate),
             _interval(group.pooled.lower, group.pooled.upper),
         )
-        for name, group in groups
+        for group in _shown_groups(view)
     ]
     doc.table(header, rows, widths=(2.2, 0.8, 1.2, 0.9, 0.9, 1.2), centre_columns=range(1, 6))
 
@@ -438,13 +553,14 @@ def _changes(doc: WordDocument, view: ClusterView) -> None:
         return
     doc.heading(f"Ændring siden {_period_text(view.baseline_period)}", 2)
     per = str(view.per)
+    reference = view.reference_label.lower()  # regionen, kommunen
     header = (
         "",
         f"Før pr. {per}",
         f"Nu pr. {per}",
         "Rateratio",
         "95 %-interval",
-        "I forhold til regionen",
+        f"I forhold til {reference}",
     )
 
     def ratio(change: ShownChange, value: float | None) -> str:
@@ -461,7 +577,7 @@ def _changes(doc: WordDocument, view: ClusterView) -> None:
 
     rows = [
         (
-            change.name,
+            _group_name(change.level, change.name),
             _number(change.baseline.rate),
             _number(change.followup.rate),
             ratio(change, change.ratio),
@@ -470,13 +586,18 @@ def _changes(doc: WordDocument, view: ClusterView) -> None:
         )
         for change in view.changes
     ]
-    doc.table(header, rows, widths=(2.2, 1, 1, 1, 1.3, 1.2), centre_columns=range(1, 6))
+    _keep_first_rows(
+        doc.table(header, rows, widths=(2.2, 1, 1, 1, 1.3, 1.2), centre_columns=range(1, 6))
+    )
     doc.note(
-        "Rateratio er raten nu delt med raten før (1 = uændret). I forhold til regionen: "
-        "rateratioen delt med regionens egen (1 = ændret som regionen)."
+        f"Rateratio er raten nu delt med raten før (1 = uændret). I forhold til {reference}: "
+        f"rateratioen delt med {reference}s egen (1 = ændret som {reference})."
     )
     notes = _unique(change.note for change in view.changes if change.note)
-    named = {note: [c.name for c in view.changes if c.note == note] for note in notes}
+    named = {
+        note: [_group_name(c.level, c.name) for c in view.changes if c.note == note]
+        for note in notes
+    }
     for note in notes:
         doc.note(f"{', '.join(named[note])}: {note}")
 
@@ -484,8 +605,7 @@ def _changes(doc: WordDocument, view: ClusterView) -> None:
 def _notes(doc: WordDocument, view: ClusterView) -> None:
     hidden = [
         *(value for p in view.practices for value in (p.count, p.rate, p.lower)),
-        *(group.pooled.count for group in (view.cluster_metric, view.region_metric)),
-        *(group.pooled.count for group in (view.country_metric,)),
+        *(group.pooled.count for group in _shown_groups(view)),
     ]
     lines: list[str] = []
     if any(value is None for value in hidden) or any(c.suppressed for c in view.changes):
