@@ -419,6 +419,24 @@ def test_a_funnel_per_municipality(report: MetricsReport) -> None:
     assert aalborg.phi == pytest.approx(spread.phi)
 
 
+def test_a_municipality_without_events_has_no_funnel_and_says_so_in_danish(
+    write: Callable[..., ServiceDataFile],
+) -> None:
+    # Svendborg's only practice refers nobody: its target is 0, so there is nothing to draw.
+    result = compute_metrics(
+        DEFINITION,
+        [],
+        counts=counts_file(write, {**COUNTS, "000304": 0}),
+        list_sizes=list_sizes(write),
+        membership=membership(write),
+    )
+    funnels = {f.region: f for f in result.funnels}
+    svendborg = funnels["Svendborg"]
+    assert (svendborg.target_rate, svendborg.curve, svendborg.phi) == (0.0, (), None)
+    assert svendborg.note == "Ingen registreringer i kommunen, så der er intet tragtdiagram at vise."
+    assert funnels["Odense"].curve != ()
+
+
 def test_changes_are_set_against_the_municipalitys_change(followup: MetricsReport) -> None:
     changes = {(c.level, c.name): c for c in followup.changes}
     aalborg = changes[GroupLevel.MUNICIPALITY, "Aalborg"]

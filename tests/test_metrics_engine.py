@@ -726,7 +726,7 @@ def test_region_without_services(write: Callable[..., ServiceDataFile]) -> None:
     )
     syd = next(f for f in result.funnels if f.region == "Syd")
     assert (syd.target_rate, syd.curve, syd.phi) == (0.0, (), None)
-    assert "no services" in syd.note
+    assert syd.note == "Ingen ydelser i regionen, så der er intet tragtdiagram at vise."
     south = [p for p in result.providers if p.region == "Syd"]
     assert {(p.flag, p.p_above, p.p_below) for p in south} == {(FunnelFlag.WITHIN, 1.0, 1.0)}
     assert group(result, GroupLevel.REGION, "Syd").pooled.rate == 0.0
