@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -433,7 +434,9 @@ def test_a_municipality_without_events_has_no_funnel_and_says_so_in_danish(
     funnels = {f.region: f for f in result.funnels}
     svendborg = funnels["Svendborg"]
     assert (svendborg.target_rate, svendborg.curve, svendborg.phi) == (0.0, (), None)
-    assert svendborg.note == "Ingen registreringer i kommunen, så der er intet tragtdiagram at vise."
+    assert (
+        svendborg.note == "Ingen registreringer i kommunen, så der er intet tragtdiagram at vise."
+    )
     assert funnels["Odense"].curve != ()
 
 
@@ -687,12 +690,115 @@ def test_metrics_compute_for_an_event_metric(
                 *("--cluster", "K2", "-o", str(output)),
             ]
         )
-    capsys.readouterr()
+    printed = capsys.readouterr().out
     assert code == 0
     view = loads(output.read_text(encoding="utf-8"), "json")
     assert isinstance(view, ClusterView)
     assert (view.reference, view.reference_name) == (ReferenceLevel.MUNICIPALITY, "Hjørring")
     assert view.reference_metric.pooled.count == 138
+    # The printed view: referrals are counts ("Antal"), the municipality a row of its own.
+    rows = printed_rows(printed)
+    assert rows[0] == ["Antal", "Gruppe 1-sikrede", "Pr. 1000", "95 %-interval", "Placering"]
+    groups = [row for row in rows if row[0] in {"Klyngen", "Kommunen: Hjørring", "Nord"}]
+    assert [row[:5] for row in groups] == [
+        ["Klyngen", "3", "90", "7.500", "12,0"],
+        ["Kommunen: Hjørring", "4", "138", "11.500", "12,0"],
+        ["Nord", "9", "213", "19.000", "11,2"],
+    ]
+    assert "Ydelser" not in printed
+
+
+def printed_rows(printed: str) -> list[list[str]]:
+    """The cells of the tables the command printed (columns are two or more spaces apart)."""
+    return [re.split(r" {2,}", line.strip()) for line in printed.splitlines() if "  " in line]
+
+
+def compute_with_baseline(
+    write: Callable[..., ServiceDataFile], package_file: Path, output: Path, *extra: str
+) -> int:
+    now = [counts_file(write), list_sizes(write), membership(write)]
+    then = [
+        counts_file(write, BASELINE_COUNTS, BASELINE_YEAR),
+        list_sizes(write, period=BASELINE_YEAR),
+    ]
+    with registered_plugins(ReaderPlugin()):
+        return main(
+            [
+                "metrics",
+                "compute",
+                *("--services", str(now[0].path), "--lists", str(now[1].path)),
+                *("--members", str(now[2].path), "--package", str(package_file)),
+                *("--baseline-services", str(then[0].path)),
+                *("--baseline-lists", str(then[1].path)),
+                *extra,
+                *("-o", str(output)),
+            ]
+        )
+
+
+def test_metrics_compute_prints_municipalities_and_no_fees_for_events(
+    write: Callable[..., ServiceDataFile],
+    package: ClusterPackage,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    package_file = tmp_path / "pakke.yaml"
+    package_file.write_text(dumps(with_events(package), "yaml"), encoding="utf-8")
+    assert compute_with_baseline(write, package_file, tmp_path / "alle.json") == 0
+    printed = capsys.readouterr().out
+    rows = printed_rows(printed)
+    header = [
+        "Praksis",
+        "Antal",
+        "Gruppe 1-sikrede",
+        "Pr. 1000",
+        "95 %-interval",
+        "Gennemsnit",
+        "Median",
+        "Rateratio",
+    ]
+    assert rows[0] == header
+    named = {row[0]: row for row in rows[1:]}
+    # By hand (the module's table): Aalborg 75 of 7500 (baseline 55), Hjørring 138 of 11500
+    # (baseline 108), Svendborg's one practice 200 of 4000 (baseline 100).
+    aalborg = named["Kommunen: Aalborg"]
+    assert aalborg[:5] + aalborg[-1:] == ["Kommunen: Aalborg", "5", "75", "7.500", "10,0", "1,36"]
+    hjoerring = named["Kommunen: Hjørring"]
+    assert hjoerring[:5] + hjoerring[-1:] == [
+        "Kommunen: Hjørring",
+        "4",
+        "138",
+        "11.500",
+        "12,0",
+        "1,28",
+    ]
+    assert named["Kommunen: Svendborg"][:5] == ["Kommunen: Svendborg", "1", "200", "4.000", "50,0"]
+    assert all(len(row) == len(header) + 1 for row in rows[1:] if row[0] not in header)
+    assert "uden for 95 %-grænserne omkring kommunens niveau\n" in printed
+    for word in ("Ydelser", "Honorar", "kr.", "regionens niveau"):
+        assert word not in printed
+
+
+def test_metrics_compute_prints_the_change_against_the_municipality(
+    write: Callable[..., ServiceDataFile],
+    package: ClusterPackage,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    package_file = tmp_path / "pakke.yaml"
+    package_file.write_text(dumps(with_events(package), "yaml"), encoding="utf-8")
+    output = tmp_path / "k2.json"
+    assert compute_with_baseline(write, package_file, output, "--cluster", "K2") == 0
+    printed = capsys.readouterr().out
+    changes = printed.split("Ændring siden 1. januar 2023 - 31. december 2023\n")[1]
+    rows = printed_rows(changes)
+    assert rows[0][-1] == "I forhold til kommunen"
+    named = {row[0]: row for row in rows[1:]}
+    # K2 went from 60 to 90 (1,50), Hjørring from 108 to 138: K2 changed 1,17 times as much.
+    assert named["K2"][3] == "1,50"
+    assert named["K2"][-1] == "1,17"
+    assert named["Kommunen: Hjørring"][-1] == "-"  # the reference against itself
+    assert "I forhold til regionen" not in printed
 
 
 # -- no count can be worked out from the two totals -----------------------------------------

@@ -806,6 +806,12 @@ def test_cli_compute_report(
     assert "11,4" in printed.out
     assert "Hele landet" in printed.out
     assert "50.050,00 kr." in printed.out
+    header = (
+        "Praksis  Ydelser  Gruppe 1-sikrede  Pr. 1000  95 %-interval  Gennemsnit  Median  Honorar"
+    )
+    assert header in printed.out
+    assert "uden for 95 %-grænserne omkring regionens niveau\n" in printed.out
+    assert "Kommunen" not in printed.out
     text = output.read_text(encoding="utf-8") + printed.out + printed.err
     assert "pt-" not in text
     with registered_plugins(ReaderPlugin()):
@@ -930,6 +936,9 @@ def test_cli_baseline_cluster_view_and_mapping(
         assert main([*view_args, "--mapping", str(mapping)]) == 0
         printed = capsys.readouterr().out
         assert "Ændring siden 1. januar 2023" in printed
+        assert "  I forhold til regionen\n" in printed
+        assert "Ydelser  Gruppe 1-sikrede" in printed
+        assert "Kommunen" not in printed
         first = load(tmp_path / "k1.json")
         assert first.suppression_threshold == 3
         assert first.baseline_period == BASELINE_YEAR

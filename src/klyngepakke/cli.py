@@ -1341,7 +1341,13 @@ def _show_meeting(meeting: Meeting, out: TextIO) -> None:
 # -- metrics --------------------------------------------------------------------------------
 
 if TYPE_CHECKING:
-    from klyngepakke.metrics.results import ClusterView, GroupMetric, MetricsReport, Period
+    from klyngepakke.metrics.results import (
+        ClusterView,
+        GroupLevel,
+        GroupMetric,
+        MetricsReport,
+        Period,
+    )
     from klyngepakke.model import MetricDefinition, ServiceCode
     from klyngepakke.service_data import ServiceDataFile, ServiceDataKind
 
@@ -1418,7 +1424,7 @@ def _cmd_metrics_compute(args: argparse.Namespace, out: TextIO) -> int:
     else:
         view = _cluster_view(report, args)
         dump(view, args.output, force=args.force)
-        _show_cluster_view(view, out)
+        _show_cluster_view(view, out, events=definition.counts_events)
     out.write(f"wrote {args.output}\n")
     return 0
 
@@ -1579,10 +1585,23 @@ def _metrics_heading(title: str, period: Period, synthetic: bool, out: TextIO) -
     out.write(f"{title}\n{format_date(period.start)} - {format_date(period.end)}\n\n")
 
 
-def _group_row(group: GroupMetric, name: str) -> list[str]:
+def _count_label(events: bool) -> str:
+    """What a count column is headed: services of the fee schedule, or other counted events."""
+    return "Antal" if events else "Ydelser"
+
+
+def _group_name(level: GroupLevel | None, name: str) -> str:
+    """A municipality's row says it is one: its name alone could be a cluster's or a town's."""
+    from klyngepakke.metrics.results import GroupLevel
+
+    return f"Kommunen: {name}" if level is GroupLevel.MUNICIPALITY else name
+
+
+def _group_row(group: GroupMetric, name: str, *, fees: bool = True) -> list[str]:
+    """A group's cells; ``fees`` only for services (counted events have none)."""
     from klyngepakke.danish import format_amount
 
-    return [
+    cells = [
         name,
         str(group.practices),
         _number(group.pooled.count, 0),
@@ -1591,31 +1610,33 @@ def _group_row(group: GroupMetric, name: str) -> list[str]:
         _interval(group.pooled.lower, group.pooled.upper),
         _number(group.mean_rate),
         _number(group.median_rate),
-        format_amount(group.fees),
     ]
+    return [*cells, format_amount(group.fees)] if fees else cells
 
 
 def _show_metrics_report(report: MetricsReport, out: TextIO) -> None:
     from klyngepakke.metrics.results import FunnelFlag
 
     _metrics_heading(report.metric_title, report.period, report.synthetic, out)
+    events = bool(report.counted_events)
     header = [
         "",
         "Praksis",
-        "Ydelser",
+        _count_label(events),
         "Gruppe 1-sikrede",
         f"Pr. {report.per}",
         "95 %-interval",
         "Gennemsnit",
         "Median",
-        "Honorar",
     ]
+    if not events:
+        header.append("Honorar")
     changes = {(c.level, c.name): c for c in report.changes if c.level is not None}
     if changes:
         header.append("Rateratio")
 
     def row(group: GroupMetric, name: str) -> list[str]:
-        cells = _group_row(group, name)
+        cells = _group_row(group, name, fees=not events)
         if changes:
             change = changes.get((group.level, group.name))
             cells.append(_number(change.ratio, 2) if change else "-")
@@ -1625,13 +1646,17 @@ def _show_metrics_report(report: MetricsReport, out: TextIO) -> None:
         out.write(f"{region.name}\n")
         clusters = [c for c in report.clusters if c.region == region.name]
         rows = [row(cluster, f"  {cluster.name}") for cluster in clusters]
+        # Compared by municipality, a region's municipalities are what its practices meet.
+        municipalities = [m for m in report.municipalities if m.region == region.name]
+        rows += [row(m, f"  {_group_name(m.level, m.name)}") for m in municipalities]
         _table(out, header, [*rows, row(region, f"{region.name} i alt")])
         out.write("\n")
     _table(out, header, [row(report.country, report.country.name)])
     flagged = sum(1 for p in report.providers if p.flag is not FunnelFlag.WITHIN)
+    reference = f"{report.reference.label.lower()}s"  # kommunens, regionens
     out.write(
         f"\n{len(report.providers)} praksis i {len(report.clusters)} klynger; {flagged} ligger "
-        "uden for 95 %-grænserne omkring regionens niveau\n"
+        f"uden for 95 %-grænserne omkring {reference} niveau\n"
     )
     if report.violations:
         out.write(
@@ -1651,7 +1676,8 @@ def _period_text(period: Period) -> str:
     return f"{format_date(period.start)} - {format_date(period.end)}"
 
 
-def _show_cluster_view(view: ClusterView, out: TextIO) -> None:
+def _show_cluster_view(view: ClusterView, out: TextIO, *, events: bool = False) -> None:
+    """A cluster's view as tables; ``events``: the metric counts events, not services."""
     from klyngepakke.metrics.privacy import HIDDEN_MARK
 
     def shown(value: float | None, digits: int = 1) -> str:
@@ -1661,7 +1687,8 @@ def _show_cluster_view(view: ClusterView, out: TextIO) -> None:
         return HIDDEN_MARK if lower is None or upper is None else _interval(lower, upper)
 
     _metrics_heading(f"{view.metric_title}: {view.cluster}", view.period, view.synthetic, out)
-    header = ["", "Ydelser", "Gruppe 1-sikrede", f"Pr. {view.per}", "95 %-interval", "Placering"]
+    counted = _count_label(events)
+    header = ["", counted, "Gruppe 1-sikrede", f"Pr. {view.per}", "95 %-interval", "Placering"]
     rows = [
         [
             practice.pseudonym,
@@ -1677,14 +1704,17 @@ def _show_cluster_view(view: ClusterView, out: TextIO) -> None:
     ]
     _table(out, header, rows)
     out.write("\n")
-    groups = [
-        ("Klyngen", view.cluster_metric),
+    groups = [("Klyngen", view.cluster_metric)]
+    if view.municipality_metric is not None:
+        municipality = view.municipality_metric
+        groups.append((_group_name(municipality.level, municipality.name), municipality))
+    groups += [
         (view.region_metric.name, view.region_metric),
         (view.country_metric.name, view.country_metric),
     ]
     _table(
         out,
-        ["", "Praksis", "Ydelser", "Gruppe 1-sikrede", f"Pr. {view.per}", "95 %-interval"],
+        ["", "Praksis", counted, "Gruppe 1-sikrede", f"Pr. {view.per}", "95 %-interval"],
         [
             [
                 name,
@@ -1708,10 +1738,10 @@ def _show_cluster_view(view: ClusterView, out: TextIO) -> None:
         header = ["", f"Før pr. {view.per}", f"Nu pr. {view.per}", "Rateratio", "95 %-interval"]
         _table(
             out,
-            [*header, "I forhold til regionen"],
+            [*header, f"I forhold til {view.reference_label.lower()}"],
             [
                 [
-                    change.name,
+                    _group_name(change.level, change.name),
                     shown(change.baseline.rate),
                     shown(change.followup.rate),
                     ratio(change.ratio, change.suppressed),
