@@ -17,9 +17,9 @@ from klyngepakke.model import (
     LabelledEnum,
     Meeting,
     MeetingKind,
+    ScheduledItem,
     TimeSlot,
 )
-from klyngepakke.model._agenda import ScheduledItem
 
 URL = "https://kiap.dk/notat.pdf"
 

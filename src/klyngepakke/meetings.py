@@ -51,10 +51,10 @@ from klyngepakke.model import (
     Person,
     Phase,
     RelativeDeadline,
+    ScheduledItem,
     TimeSlot,
     TimeUnit,
 )
-from klyngepakke.model._agenda import ScheduledItem
 from klyngepakke.planning import COPENHAGEN, HolidayLookup, danish_holidays
 from klyngepakke.planning import _offset as _shift  # the runbook's date arithmetic
 from klyngepakke.planning import working_day_on_or_before as _working_day_on_or_before

@@ -9,6 +9,7 @@ from klyngepakke.model._agenda import (
     AgendaItemKind,
     Attachment,
     ItemPurpose,
+    ScheduledItem,
     TimeSlot,
 )
 from klyngepakke.model._base import LabelledEnum
@@ -118,6 +119,7 @@ __all__ = [
     "ResponseSet",
     "Role",
     "Runbook",
+    "ScheduledItem",
     "Section",
     "ServiceCode",
     "Task",

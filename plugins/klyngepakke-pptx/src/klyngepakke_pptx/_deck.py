@@ -24,10 +24,10 @@ from klyngepakke.model import (
     ALL_RECOMMENDATIONS,
     AgendaItem,
     AgendaItemKind,
+    ScheduledItem,
     TextSection,
     group_recommendations,
 )
-from klyngepakke.model._agenda import ScheduledItem
 from klyngepakke.planning import RunbookPlan
 from klyngepakke_pptx._format import clock, decimal
 from klyngepakke_pptx._slides import (
