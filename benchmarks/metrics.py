@@ -21,7 +21,8 @@ reads the child's peak resident set size (``ru_maxrss``) from ``os.wait4``.
    ratio to the engine's, and its peak RSS. Checked against the engine's numbers.
 
 Exits 1 if the engine's best time or peak RSS (the full run, rule check included) is over
-its limit: 1.0 s and 500 MiB by default, overridable by ``KLYNGEPAKKE_BENCH_METRICS_S`` and ``KLYNGEPAKKE_BENCH_METRICS_MIB``.
+its limit: 1.0 s and 500 MiB by default, overridable by ``KLYNGEPAKKE_BENCH_METRICS_S`` and
+``KLYNGEPAKKE_BENCH_METRICS_MIB``.
 When a limit is missed, the slowest queries are shown with DuckDB's ``EXPLAIN ANALYZE``.
 Run it where klyngepakke with the ``metrics`` extra and pandas are installed
 (``nox -s bench``).
