@@ -449,3 +449,11 @@ def test_importing_the_module_loads_neither_scipy_nor_numpy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_rate_ratio_notes_name_what_is_counted() -> None:
+    assert st.rate_ratio(0, 1000, 0, 1000).note.startswith("ingen ydelser")
+    none = st.rate_ratio(0, 1000, 0, 1000, counted="registreringer")
+    assert none.note == "ingen registreringer i nogen af perioderne, så der er intet at sammenligne"
+    infinite = st.rate_ratio(3, 1000, 0, 1000, counted="registreringer")
+    assert infinite.note.startswith("ingen registreringer i baseline")

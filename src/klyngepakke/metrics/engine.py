@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import logging
 import os
 import tempfile
@@ -255,7 +256,10 @@ def compute_metrics(
                 f"the baseline period ({_span(earlier.period)}) does not end before the "
                 f"follow-up period ({_span(followup.period)})"
             )
-        changes, joined, left, change_notes = _changes(followup, earlier, definition.compare_with)
+        counted = "registreringer" if definition.counts_events else "ydelser"
+        changes, joined, left, change_notes = _changes(
+            followup, earlier, definition.compare_with, counted
+        )
         notes.extend(change_notes)
     return MetricsReport(
         metric_id=definition.id,
@@ -1458,14 +1462,19 @@ def _funnel(
 
 
 def _changes(
-    followup: _PeriodResult, baseline: _PeriodResult, reference: ReferenceLevel
+    followup: _PeriodResult,
+    baseline: _PeriodResult,
+    reference: ReferenceLevel,
+    counted: str = "ydelser",
 ) -> tuple[tuple[RateChange, ...], tuple[str, ...], tuple[str, ...], list[str]]:
     """Rate changes per practice, cluster, municipality, region and country; who came and went.
 
     Practices and clusters are set against the change of their ``reference`` group (region or
     municipality). The exact test is :func:`klyngepakke.metrics.statistics.rate_ratio` per
-    unit (a loop: the exact two-sided binomial test does not vectorise simply).
+    unit (a loop: the exact two-sided binomial test does not vectorise simply). ``counted``
+    names what is counted in the notes people read ("ydelser", "registreringer").
     """
+    change = functools.partial(_change, counted=counted)
     notes: list[str] = []
     before = {p.provider_id: p for p in baseline.providers}
     after = {p.provider_id: p for p in followup.providers}
@@ -1473,11 +1482,11 @@ def _changes(
     left = tuple(sorted(before.keys() - after.keys()))
 
     region_changes = {
-        name: _change(GroupLevel.REGION, name, b, a, None)
+        name: change(GroupLevel.REGION, name, b, a, None)
         for name, b, a in _matched(baseline.regions, followup.regions, "region", notes)
     }
     municipal_changes = {
-        name: _change(GroupLevel.MUNICIPALITY, name, b, a, None)
+        name: change(GroupLevel.MUNICIPALITY, name, b, a, None)
         for name, b, a in _matched(
             baseline.municipalities, followup.municipalities, "municipality", notes
         )
@@ -1496,7 +1505,7 @@ def _changes(
         return group.municipality if by_municipality else group.region
 
     practices = [
-        _change(
+        change(
             None,
             provider,
             before[provider].estimate,
@@ -1507,11 +1516,11 @@ def _changes(
         for provider in sorted(after.keys() & before.keys())
     ]
     clusters = [
-        _change(GroupLevel.CLUSTER, name, b, a, home(group), versus)
+        change(GroupLevel.CLUSTER, name, b, a, home(group), versus)
         for name, b, a in _matched(baseline.clusters, followup.clusters, "cluster", notes)
         for group in [next(g for g in followup.clusters if g.name == name)]
     ]
-    country = _change(
+    country = change(
         GroupLevel.COUNTRY, COUNTRY_NAME, baseline.country.pooled, followup.country.pooled, None
     )
     changes = (
@@ -1544,10 +1553,16 @@ def _change(
     followup: RateEstimate,
     reference: str | None,
     versus: Callable[[str, float | None], float | None] | None = None,
+    *,
+    counted: str = "ydelser",
 ) -> RateChange:
     """The change of one unit; ``versus`` compares it with its ``reference`` group's."""
     ratio = statistics.rate_ratio(
-        followup.count, followup.population, baseline.count, baseline.population
+        followup.count,
+        followup.population,
+        baseline.count,
+        baseline.population,
+        counted=counted,
     )
     return RateChange(
         level=level,

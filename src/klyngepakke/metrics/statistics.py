@@ -460,8 +460,11 @@ def rate_ratio(
     confidence: float = 0.95,
     *,
     null_ratio: float = 1.0,
+    counted: str = "ydelser",
 ) -> RateRatio:
     """Compare follow-up (``count1`` over ``pop1``) with baseline (``count0`` over ``pop0``).
+
+    ``counted`` names what is counted in the Danish notes ("ydelser", "registreringer").
 
     The ratio is (count1/pop1)/(count0/pop0). Given the total N = count1 + count0, count1 is
     binomial with π = R·pop1/(R·pop1 + pop0), R the true ratio, so the test and interval are
@@ -491,7 +494,7 @@ def rate_ratio(
 
     total = count1 + count0
     if total == 0:
-        nothing = "ingen ydelser i nogen af perioderne, så der er intet at sammenligne"
+        nothing = f"ingen {counted} i nogen af perioderne, så der er intet at sammenligne"
         return RateRatio(None, None, None, None, confidence, null_ratio, nothing)
     alpha = 1 - confidence
     scale = pop0 / pop1
@@ -505,7 +508,7 @@ def rate_ratio(
     p_value = float(stats.binomtest(count1, total, pi_null).pvalue)
     note = ""
     if count0 == 0:
-        note = "ingen ydelser i baseline, så rateratioen og dens øvre grænse er uendelige"
+        note = f"ingen {counted} i baseline, så rateratioen og dens øvre grænse er uendelige"
     return RateRatio(
         ratio=to_ratio(count1 / total),
         lower=to_ratio(pi_lower),
