@@ -486,6 +486,27 @@ def _add_metrics_commands(commands: Any) -> None:
     synthetic.set_defaults(run=_cmd_metrics_synthetic)
 
 
+def _add_meeting_answers(parser: argparse.ArgumentParser) -> None:
+    """The answers setting up a meeting asks for, as flags (``meeting new`` and ``init``)."""
+    for flag, metavar, text in (
+        ("--cluster", "NAME", "the cluster, e.g. 'Klynge Syd'"),
+        ("--municipality", "NAME", "e.g. 'Sydby Kommune'"),
+        ("--date", "DATE", "meeting day, e.g. 2027-03-11"),
+        ("--start", "TIME", "start time in Danish time (default: 16:00)"),
+        ("--place", "TEXT", "where the meeting is held"),
+        ("--chair", "NAME|PERSON", "who chairs the meeting"),
+        ("--minute-taker", "NAME|PERSON", "who takes the minutes"),
+    ):
+        parser.add_argument(flag, metavar=metavar, help=text)
+    parser.add_argument(
+        "--participant",
+        action="append",
+        default=[],
+        metavar="PERSON",
+        help="an invited participant, 'NAME; TITLE; ORGANISATION[; ROLE]' (repeatable)",
+    )
+
+
 def _add_build_commands(commands: Any) -> None:
     from klyngepakke.build import ARTEFACTS
 
@@ -540,23 +561,7 @@ def _add_build_commands(commands: Any) -> None:
     )
     init.add_argument("folder", metavar="DIR", type=Path, help="the new meeting folder")
     init.add_argument("--topic", metavar="TOPIC|FILE", help="the package")
-    for flag, metavar, text in (
-        ("--cluster", "NAME", "the cluster, e.g. 'Klynge Syd'"),
-        ("--municipality", "NAME", "e.g. 'Sydby Kommune'"),
-        ("--date", "DATE", "meeting day, e.g. 2027-03-11"),
-        ("--start", "TIME", "start time in Danish time (default: 16:00)"),
-        ("--place", "TEXT", "where the meeting is held"),
-        ("--chair", "NAME|PERSON", "who chairs the meeting"),
-        ("--minute-taker", "NAME|PERSON", "who takes the minutes"),
-    ):
-        init.add_argument(flag, metavar=metavar, help=text)
-    init.add_argument(
-        "--participant",
-        action="append",
-        default=[],
-        metavar="'NAME; TITLE; ORGANISATION[; ROLE]'",
-        help="someone invited (repeatable)",
-    )
+    _add_meeting_answers(init)
     init.add_argument(
         "--invited", type=int, metavar="N", help="members asked to answer the questionnaire"
     )
@@ -1938,20 +1943,7 @@ def _add_meeting_commands(commands: Any) -> None:
         "'ordstyrer' and 'referent'.",
     )
     new.add_argument("source", metavar="TOPIC|FILE", nargs="?", help="the package")
-    new.add_argument("--cluster", metavar="NAME", help="the cluster, e.g. 'Klynge Syd'")
-    new.add_argument("--municipality", metavar="NAME", help="e.g. 'Sydby Kommune'")
-    new.add_argument("--date", metavar="DATE", help="meeting day, e.g. 2027-03-11")
-    new.add_argument("--start", metavar="TIME", help="start time in Danish time (default: 16:00)")
-    new.add_argument("--place", metavar="TEXT", help="where the meeting is held")
-    new.add_argument("--chair", metavar="NAME|PERSON", help="who chairs the meeting")
-    new.add_argument("--minute-taker", metavar="NAME|PERSON", help="who takes the minutes")
-    new.add_argument(
-        "--participant",
-        action="append",
-        default=[],
-        metavar="PERSON",
-        help="an invited participant (repeatable)",
-    )
+    _add_meeting_answers(new)
     new.add_argument("--title", help="the meeting's title (default: 'Klyngemøde: <package>')")
     new.add_argument(
         "--id",
