@@ -40,6 +40,11 @@ Writing (methods of :class:`WordDocument`; all text goes through :func:`clean_te
     - :meth:`~WordDocument.checkbox` – a tick box in a paragraph;
     - :meth:`~WordDocument.set_style` – give a paragraph a style by name (fast: python-docx's
       own ``paragraph.style = …`` searches every style each time);
+    - :meth:`~WordDocument.format_paragraph`, :meth:`~WordDocument.format_runs` – spacing,
+      keep-with-next, indents, a tab stop, alignment; bold, colour and size of every run;
+    - :func:`row_cells`, :func:`merge_row`, :func:`shade_cell`, :func:`keep_with_next` –
+      a table row's cells, a row merged into one spanning cell, a cell's shading, a row kept
+      with the next;
     - :meth:`~WordDocument.answer_line` – a line to write on, for paper forms;
     - :meth:`~WordDocument.missing` – a visibly marked placeholder for something the source
       lacks ("[mangler: …]", highlighted);
@@ -48,6 +53,18 @@ Writing (methods of :class:`WordDocument`; all text goes through :func:`clean_te
 
     Danish dates and amounts come from :mod:`klyngepakke.danish` (``11. marts 2027``,
     ``173,06 kr.``); :func:`duration_text` writes a length in minutes as Danish words.
+
+Speed
+    A country's build writes hundreds of documents, so the writing goes around python-docx's
+    slow paths (see :mod:`klyngepakke_docx._wml`): paragraphs, runs, hyperlinks and their
+    properties are written to the XML tree directly; a table is built from one prepared row,
+    copied for each row and filled in place; style ids are looked up once per template; the
+    prepared template (look, added styles, footer) is kept per process and each document
+    starts from a copy. Writers use :meth:`~WordDocument.format_paragraph`,
+    :meth:`~WordDocument.format_runs` and the table helpers rather than ``paragraph_format``,
+    ``run.font``, ``table.rows[i].cells`` or ``cell.merge``, which each search or walk the
+    tree. The XML written is the same as python-docx writes (property elements in schema
+    order). ``benchmarks/documents.py`` times each document.
 
 Table of contents
     python-docx cannot lay out pages, so :meth:`~WordDocument.table_of_contents` writes the
@@ -67,37 +84,37 @@ Control characters
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import (
-    WD_BREAK,
-    WD_COLOR_INDEX,
-    WD_PARAGRAPH_ALIGNMENT,
-    WD_TAB_ALIGNMENT,
-    WD_TAB_LEADER,
-)
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import OxmlElement
-from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.shared import Cm, Emu, Length, Pt, RGBColor
+from docx.styles import BabelFish
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from klyngepakke.errors import ExportError
+from klyngepakke_docx import _wml as wml
+from klyngepakke_docx._wml import Element, RunFormat
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
-    from docx.table import Table, _Cell
-    from docx.text.paragraph import Paragraph
-    from docx.text.run import Run
 
 __all__ = [
     "ADDED_STYLES",
@@ -108,7 +125,12 @@ __all__ = [
     "WordDocument",
     "clean_text",
     "duration_text",
+    "keep_with_next",
+    "merge_row",
     "open_document",
+    "row_cells",
+    "shade_cell",
+    "table_row",
 ]
 
 CHECKBOX: Final = "☐"
@@ -201,32 +223,80 @@ def open_document(template: str | Path | None = None) -> WordDocument:
 
     Raises :class:`~klyngepakke.errors.ExportError` when the template cannot be read, is
     macro-enabled, or lacks one of :data:`REQUIRED_STYLES`.
+
+    The prepared template (the built-in look or the checked user template, its body
+    discarded, the added styles and the page footer in place) is made once per process and
+    template content, and each document starts from a fresh copy of it.
     """
     if template is None:
-        document = docx.Document()
-        _apply_builtin_look(document)
         source = "the built-in template"
+        prepared = _prepared_builtin()
     else:
         path = Path(template)
-        document = docx.Document(io.BytesIO(_template_bytes(path)))
         source = str(path)
-        _check_styles(document, source)
+        prepared = _prepared_template(path)
+    document = docx.Document(io.BytesIO(prepared.package))
+    return WordDocument(document, source, styles_by_name=prepared.styles_by_name)
+
+
+@attrs.frozen
+class _Prepared:
+    """A template ready to start documents from: the package and its style ids by name."""
+
+    package: bytes
+    styles_by_name: Mapping[str, str]
+
+
+_prepared_builtin_cache: list[_Prepared] = []
+_prepared_templates: dict[bytes, _Prepared] = {}
+_PREPARED_TEMPLATES_KEPT: Final = 8
+"""User templates kept prepared (by content), the oldest forgotten first."""
+
+
+def _prepared_builtin() -> _Prepared:
+    if not _prepared_builtin_cache:
+        document = docx.Document()
+        _apply_builtin_look(document)
+        _prepared_builtin_cache.append(_prepare(document, "the built-in template"))
+    return _prepared_builtin_cache[0]
+
+
+def _prepared_template(path: Path) -> _Prepared:
+    data = _read_template(path)
+    key = hashlib.sha256(data).digest()
+    prepared = _prepared_templates.get(key)
+    if prepared is None:
+        document = docx.Document(io.BytesIO(_as_document_package(path, data)))
+        _check_styles(document, str(path))
+        prepared = _prepare(document, str(path))
+        if len(_prepared_templates) >= _PREPARED_TEMPLATES_KEPT:
+            del _prepared_templates[next(iter(_prepared_templates))]
+        _prepared_templates[key] = prepared
+    return prepared
+
+
+def _prepare(document: DocxDocument, source: str) -> _Prepared:
+    """The template without its body, with the added styles and the footer, as a package."""
     _discard_body(document)
     _add_missing_styles(document)
-    word = WordDocument(document, source)
-    word._set_page_footer()
-    return word
+    WordDocument(document, source)._set_page_footer()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _Prepared(buffer.getvalue(), MappingProxyType(_styles_by_name(document)))
 
 
-def _template_bytes(path: Path) -> bytes:
-    """The template as a ``.docx`` package in memory; a ``.dotx`` gets the document type."""
+def _read_template(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ExportError(
             f"template {path}: cannot be read ({exc.strerror or exc}); give the path of a Word "
             "document (.docx) or template (.dotx)"
         ) from exc
+
+
+def _as_document_package(path: Path, data: bytes) -> bytes:
+    """The template as a ``.docx`` package in memory; a ``.dotx`` gets the document type."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             content_types = package.read("[Content_Types].xml").decode("utf-8")
@@ -440,36 +510,133 @@ class WordDocument:
     """A document being written: python-docx's ``Document`` plus the house conventions.
 
     Make one with :func:`open_document`. ``document`` is the python-docx object, for what
-    this class does not cover; ``source`` names the template for messages.
+    this class does not cover; ``source`` names the template for messages;
+    ``styles_by_name`` maps the template's style names to ids (looked up when first needed
+    if not given).
     """
 
-    def __init__(self, document: DocxDocument, source: str) -> None:
+    def __init__(
+        self,
+        document: DocxDocument,
+        source: str,
+        *,
+        styles_by_name: Mapping[str, str] | None = None,
+    ) -> None:
         self.document = document
         self.source = source
         self._style_ids: dict[str, str] = {}
+        self._styles_by_name = styles_by_name
+        self._body: Element = document.element.body
+        self._container = document._body
+        self._part = document.part
+        last = self._body[-1] if len(self._body) else None
+        self._section: Element | None = last if last is not None and last.tag == _SECT_PR else None
+        section = document.sections[0]
+        width = (section.page_width or Cm(21)) - (section.left_margin or 0)
+        self._width = Emu(width - (section.right_margin or 0))
+        self._run_formats: dict[tuple[bool, bool, str | None], RunFormat] = {}
+        self._answer_line_indent: int | None = None
+        self._list_number_id: str | None = None
 
     def style_id(self, name: str) -> str:
         """The id of the style called ``name``, looked up once (python-docx searches each time)."""
-        if name not in self._style_ids:
-            self._style_ids[name] = str(self.document.styles[name].style_id)
-        return self._style_ids[name]
+        found = self._style_ids.get(name)
+        if found is None:
+            if self._styles_by_name is None:
+                self._styles_by_name = _styles_by_name(self.document)
+            found = self._styles_by_name.get(BabelFish.ui2internal(name))
+            if found is None:  # python-docx's own lookup: its error, or a match by id
+                found = str(self.document.styles[name].style_id)
+            self._style_ids[name] = found
+        return found
 
     def set_style(self, paragraph: Paragraph, name: str) -> None:
         """Give ``paragraph`` the paragraph style called ``name``."""
-        paragraph._p.style = self.style_id(name)
+        _set_paragraph_style(paragraph._p, self.style_id(name))
+
+    def format_paragraph(
+        self,
+        paragraph: Paragraph,
+        *,
+        space_before: Length | None = None,
+        space_after: Length | None = None,
+        keep_with_next: bool | None = None,
+        left_indent: Length | None = None,
+        first_line_indent: Length | None = None,
+        tab_stop: Length | None = None,
+        centre: bool | None = None,
+    ) -> Paragraph:
+        """Set ``paragraph``'s direct formatting; what is ``None`` stays as it is.
+
+        ``first_line_indent`` below zero is a hanging indent; ``tab_stop`` adds a left tab
+        stop; ``centre`` true centres the paragraph, false aligns it left. Faster than
+        python-docx's ``paragraph_format``, which searches for each property's place.
+        """
+        _format_paragraph(
+            paragraph._p,
+            space_before=space_before,
+            space_after=space_after,
+            keep_with_next=keep_with_next,
+            left_indent=left_indent,
+            first_line_indent=first_line_indent,
+            tab_stop=tab_stop,
+            centre=centre,
+        )
+        return paragraph
+
+    def format_runs(
+        self,
+        paragraph: Paragraph,
+        *,
+        bold: bool = False,
+        colour: RGBColor | None = None,
+        size: Length | None = None,
+    ) -> None:
+        """Make every run of ``paragraph`` bold, coloured or of a size (those given)."""
+        run_format = RunFormat(
+            bold=bold,
+            colour=None if colour is None else str(colour),
+            size=None if size is None else int(size.pt * 2),
+        )
+        for run in paragraph._p.iterchildren(wml.R):
+            run_format.apply(run)
+
+    def _run_format(
+        self, bold: bool = False, italic: bool = False, colour: RGBColor | None = None
+    ) -> RunFormat:
+        key = (bold, italic, None if colour is None else str(colour))
+        found = self._run_formats.get(key)
+        if found is None:
+            found = self._run_formats[key] = RunFormat(bold=bold, italic=italic, colour=key[2])
+        return found
+
+    def _insert_block(self, element: Element) -> None:
+        """Put ``element`` at the end of the body, before its section properties."""
+        if self._section is not None:
+            self._section.addprevious(element)
+        else:
+            self._body.append(element)
+
+    def _new_p(self, style: str | None = None) -> Element:
+        p: Element = self._body.makeelement(wml.P, {})
+        if style is not None:
+            wml.sub(wml.sub(p, wml.PPR), _P_STYLE, {wml.VAL: self.style_id(style)})
+        self._insert_block(p)
+        return p
 
     def _new_paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
-        paragraph: Paragraph = self.document.add_paragraph()
-        if style is not None:
-            self.set_style(paragraph, style)
+        p = self._new_p(style)
         if text:
-            paragraph.add_run(text)
-        return paragraph
+            wml.append_run(p, text)
+        return Paragraph(p, self._container)
+
+    def _cell_p(self, tc: Element) -> Element:
+        p = wml.sub(tc, wml.P)
+        wml.sub(wml.sub(p, wml.PPR), _P_STYLE, {wml.VAL: self.style_id(TABLE_TEXT_STYLE)})
+        return p
 
     def _cell_paragraph(self, cell: _Cell) -> Paragraph:
-        paragraph: Paragraph = cell.add_paragraph()
-        self.set_style(paragraph, TABLE_TEXT_STYLE)
-        return paragraph
+        return Paragraph(self._cell_p(cell._tc), cell)
 
     # -- page furniture ----------------------------------------------------------------------
 
@@ -517,9 +684,8 @@ class WordDocument:
         _add_field(paragraph, "NUMPAGES", "1")
 
     def _text_width(self) -> Emu:
-        section = self.document.sections[0]
-        width = (section.page_width or Cm(21)) - (section.left_margin or 0)
-        return Emu(width - (section.right_margin or 0))
+        """The width between the margins (the page set-up does not change once opened)."""
+        return self._width
 
     # -- blocks ------------------------------------------------------------------------------
 
@@ -546,10 +712,11 @@ class WordDocument:
         links: bool = True,
     ) -> Paragraph:
         """A paragraph; whitespace runs collapse to one space, URLs become hyperlinks."""
-        paragraph = self._new_paragraph(style=style)
+        p = self._new_p(style)
+        paragraph = Paragraph(p, self._container)
         if text:
             text = " ".join(clean_text(text).split())
-            self.add_text(paragraph, text, bold=bold, italic=italic, links=links)
+            self._write_text(p, paragraph, text, self._run_format(bold, italic), links=links)
         return paragraph
 
     def paragraphs(self, text: str) -> list[Paragraph]:
@@ -571,36 +738,44 @@ class WordDocument:
         links: bool = True,
     ) -> None:
         """Append ``text`` to ``paragraph``; with ``links``, URLs in it become hyperlinks."""
+        self._write_text(
+            paragraph._p, paragraph, text, self._run_format(bold, italic, colour), links=links
+        )
+
+    def _write_text(
+        self,
+        p: Element,
+        paragraph: Paragraph | None,
+        text: str,
+        run_format: RunFormat,
+        *,
+        links: bool = True,
+    ) -> None:
+        """Runs for ``text`` (cleaned) in ``p``; links relate to ``paragraph``'s part."""
         text = clean_text(text)
-        pieces = _split_links(text) if links else [(text, "")]
-        for piece, url in pieces:
+        if not links or "://" not in text:
+            if text:
+                wml.append_run(p, text, run_format)
+            return
+        for piece, url in _split_links(text):
             if url:
-                self.hyperlink(paragraph, piece, url)
+                part = paragraph.part if paragraph is not None else self._part
+                self._append_hyperlink(p, part, piece, url)
             elif piece:
-                run = paragraph.add_run(piece)
-                run.bold = bold or None
-                run.italic = italic or None
-                if colour is not None:
-                    run.font.color.rgb = colour
+                wml.append_run(p, piece, run_format)
 
     def hyperlink(self, paragraph: Paragraph, text: str, url: str) -> None:
         """A clickable link: ``w:hyperlink`` with an external relationship to ``url``."""
+        self._append_hyperlink(paragraph._p, paragraph.part, text, url)
+
+    def _append_hyperlink(self, p: Element, part: Any, text: str, url: str) -> None:
         url = clean_text(url).strip()
-        relationship = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-        link = OxmlElement("w:hyperlink")
-        link.set(qn("r:id"), relationship)
-        run = OxmlElement("w:r")
-        properties = OxmlElement("w:rPr")
-        style = OxmlElement("w:rStyle")
-        style.set(qn("w:val"), self.style_id(HYPERLINK_STYLE))
-        properties.append(style)
-        run.append(properties)
-        content = OxmlElement("w:t")
+        relationship = part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        link = wml.sub(p, wml.HYPERLINK, {_RELATIONSHIP_ID: relationship})
+        run = wml.sub(link, wml.R)
+        wml.sub(wml.sub(run, wml.RPR), _R_STYLE, {wml.VAL: self.style_id(HYPERLINK_STYLE)})
+        content = wml.sub(run, wml.T, {wml.XML_SPACE: "preserve"})
         content.text = clean_text(text) or url
-        content.set(qn("xml:space"), "preserve")
-        run.append(content)
-        link.append(run)
-        paragraph._p.append(link)
 
     def bullets(self, items: Iterable[str], *, style: str = "List Bullet") -> list[Paragraph]:
         """A bullet list, one paragraph per item."""
@@ -618,8 +793,10 @@ class WordDocument:
 
     def _restart_numbering(self, paragraphs: Sequence[Paragraph]) -> None:
         """Give the list its own numbering instance so it counts from 1 again."""
-        num_id = _num_id_of_style(self.document, "List Number")
-        if num_id is None:
+        if self._list_number_id is None:
+            self._list_number_id = _num_id_of_style(self.document, "List Number") or ""
+        num_id = self._list_number_id
+        if not num_id:
             return  # the template's List Number is not numbered; nothing to restart
         numbering = self.document.part.numbering_part.element
         source = next(
@@ -640,22 +817,20 @@ class WordDocument:
             )
         )
         for paragraph in paragraphs:
-            ppr = paragraph._p.get_or_add_pPr()
-            ppr.insert(
-                0,
-                parse_xml(
-                    f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{new_id}"/>'
-                    "</w:numPr>"
-                ),
+            properties = wml.properties_of(paragraph._p)
+            numbering_properties = wml.set_property(
+                properties, _NUM_PR, wml.PARAGRAPH_PROPERTIES, replace=True
             )
+            for child in list(numbering_properties):
+                numbering_properties.remove(child)
+            wml.sub(numbering_properties, _ILVL, {wml.VAL: "0"})
+            wml.sub(numbering_properties, _NUM_ID, {wml.VAL: new_id})
 
     def missing(self, what: str, paragraph: Paragraph | None = None) -> Paragraph:
         """A highlighted ``[mangler: what]`` placeholder, in ``paragraph`` or a new one."""
         if paragraph is None:
             paragraph = self._new_paragraph()
-        run = paragraph.add_run(f"[mangler: {clean_text(what)}]")
-        run.bold = True
-        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        wml.append_run(paragraph._p, f"[mangler: {clean_text(what)}]", _MISSING_FORMAT)
         return paragraph
 
     def answer_line(self, length: float | None = None) -> Paragraph:
@@ -664,25 +839,26 @@ class WordDocument:
         The line is a tab with an underscore leader, not a paragraph border: Word and
         LibreOffice draw one border around consecutive bordered paragraphs, not one each.
         """
-        paragraph = self._new_paragraph(style=ANSWER_LINE_STYLE)
-        indent = paragraph.paragraph_format.left_indent
-        if indent is None:
-            style_indent = self.document.styles[ANSWER_LINE_STYLE].paragraph_format.left_indent
-            indent = style_indent or Emu(0)
-        end = Cm(length) + indent if length is not None else self._text_width()
-        paragraph.paragraph_format.tab_stops.add_tab_stop(
-            Emu(int(end)), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES
-        )
-        paragraph.add_run("\t")
-        return paragraph
+        p = self._new_p(ANSWER_LINE_STYLE)
+        if length is None:
+            end = int(self._width)
+        else:
+            if self._answer_line_indent is None:
+                style = self.document.styles[ANSWER_LINE_STYLE]
+                self._answer_line_indent = int(style.paragraph_format.left_indent or 0)
+            end = int(Cm(length)) + self._answer_line_indent
+        _add_tab_stop(wml.properties_of(p), Emu(end).twips, "right", "underscore")
+        wml.append_run(p, "\t")
+        return Paragraph(p, self._container)
 
     def checkbox(self, paragraph: Paragraph) -> Run:
         """Append a tick box (:data:`CHECKBOX`) to ``paragraph``."""
-        return _checkbox_run(paragraph)
+        return Run(wml.append_run(paragraph._p, CHECKBOX, _CHECKBOX_FORMAT), paragraph)
 
     def page_break(self) -> None:
         """Start a new page."""
-        self._new_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        run = wml.sub(self._new_p(), wml.R)
+        wml.sub(run, wml.BR, {_TYPE: "page"})
 
     def table_of_contents(self, heading: str = "Indhold", levels: int = 2) -> None:
         """A ``TOC`` field over ``Heading 1``–``Heading {levels}``, filled in when updated.
@@ -713,7 +889,7 @@ class WordDocument:
         rows: Iterable[Sequence[Cell]],
         *,
         widths: Sequence[float] | None = None,
-        centre_columns: Sequence[int] = (),
+        centre_columns: Iterable[int] = (),
         keep_rows_together: bool = True,
         indent: float = 0,
     ) -> Table:
@@ -723,70 +899,125 @@ class WordDocument:
         ``centre_columns`` are centred (tick boxes, numbers); ``indent`` moves the table in
         from the left margin (cm). Rows do not break across pages unless
         ``keep_rows_together`` is false or a row is taller than a page.
+
+        Each row is a copy of one prepared row (properties, cell widths, paragraph styles)
+        filled in place, so a long table costs little more than its text.
         """
         columns = len(header)
-        table: Table = self.document.add_table(rows=1, cols=columns)
-        table._tbl.tblPr.style = self.style_id(TABLE_STYLE)
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        _set_table_look(table)
-        header_row = table.rows[0]
-        _mark_header_row(header_row._tr)
-        for index, text in enumerate(header):
-            cell = header_row.cells[index]
-            self._fill_cell(cell, text, centre=index in centre_columns)
-            self.set_style(cell.paragraphs[0], TABLE_HEADER_STYLE)
+        centred = frozenset(centre_columns)
+        column_widths, total = self._column_widths(columns, widths, indent)
+        tbl = self._new_table(column_widths, total, header_row=True, indent=indent)
+        table = Table(tbl, self._container)
+        header_row = self._row_template(column_widths, centred, header=True, cant_split=True)
+        tbl.append(header_row)
+        for tc, text in zip(header_row.iterchildren(wml.TC), header, strict=True):
+            self._fill_cell_element(tc, text, table)
+        template = self._row_template(
+            column_widths, centred, header=False, cant_split=keep_rows_together
+        )
         for values in rows:
             if len(values) != columns:
                 raise ValueError(f"a row has {len(values)} cells; the table has {columns}")
-            row = table.add_row()  # type: ignore[no-untyped-call]
-            if keep_rows_together:
-                _set_cant_split(row._tr)
-            for index, value in enumerate(values):
-                self._fill_cell(row.cells[index], value, centre=index in centre_columns)
-        if indent:
-            table._tbl.tblPr.append(
-                parse_xml(f'<w:tblInd {nsdecls("w")} w:w="{Cm(indent).twips}" w:type="dxa"/>')
-            )
-        if widths is not None:
-            self._set_widths(table, widths, indent=indent)
+            row = copy.deepcopy(template)
+            tbl.append(row)
+            for tc, value in zip(list(row.iterchildren(wml.TC)), values, strict=True):
+                self._fill_cell_element(tc, value, table)
         # A paragraph after the table keeps the next table or heading apart from it.
-        self._new_paragraph(style=TABLE_TEXT_STYLE)
+        self._new_p(TABLE_TEXT_STYLE)
         return table
 
     def facts(
         self, pairs: Iterable[tuple[str, Cell]], *, widths: Sequence[float] = (1, 3)
     ) -> Table:
         """A two-column table of labels (bold) and values, kept on one page, without header."""
-        table: Table = self.document.add_table(rows=0, cols=2)
-        table._tbl.tblPr.style = self.style_id(TABLE_STYLE)
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        _set_table_look(table, header_row=False)
+        column_widths, total = self._column_widths(2, widths, 0)
+        tbl = self._new_table(column_widths, total, header_row=False, indent=0)
+        table = Table(tbl, self._container)
+        template = self._row_template(column_widths, frozenset(), header=False, cant_split=True)
+        bold = self._run_format(bold=True)
+        rows: list[Element] = []
         for label, value in pairs:
-            row = table.add_row()  # type: ignore[no-untyped-call]
-            _set_cant_split(row._tr)
-            self._fill_cell(row.cells[0], "")
-            self.cell_text(row.cells[0], label, bold=True)
-            self._fill_cell(row.cells[1], value)
-        for row in table.rows[:-1]:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
-        self._set_widths(table, widths)
-        self._new_paragraph(style=TABLE_TEXT_STYLE)
+            row = copy.deepcopy(template)
+            tbl.append(row)
+            rows.append(row)
+            label_cell, value_cell = row.iterchildren(wml.TC)
+            self._write_text(label_cell[-1], None, " ".join(label.split()), bold)
+            self._fill_cell_element(value_cell, value, table)
+        for row in rows[:-1]:
+            keep_with_next(row)
+        self._new_p(TABLE_TEXT_STYLE)
         return table
 
-    def _fill_cell(self, cell: _Cell, value: Cell, *, centre: bool = False) -> None:
-        paragraph = cell.paragraphs[0]
-        self.set_style(paragraph, TABLE_TEXT_STYLE)
-        if centre:
-            paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+    def _column_widths(
+        self, columns: int, weights: Sequence[float] | None, indent: float
+    ) -> tuple[list[int], int | None]:
+        """Each column's width and the table's (twips); ``None`` for an automatic table."""
+        if weights is None:
+            block = int(self.document._block_width)
+            return [Emu(block // columns).twips] * columns, None
+        if len(weights) != columns:
+            raise ValueError(f"{len(weights)} column widths for a table of {columns} columns")
+        total = sum(weights)
+        width = int(self._width) - int(Cm(indent))
+        emus = [int(width * weight / total) for weight in weights]
+        return [Emu(emu).twips for emu in emus], Emu(sum(emus)).twips
+
+    def _new_table(
+        self, column_widths: Sequence[int], total: int | None, *, header_row: bool, indent: float
+    ) -> Element:
+        """An empty ``w:tbl`` (properties and grid) at the end of the body."""
+        tbl: Element = self._body.makeelement(_TBL, {})
+        properties = wml.sub(tbl, _TBL_PR)
+        wml.sub(properties, _TBL_STYLE, {wml.VAL: self.style_id(TABLE_STYLE)})
+        if total is None:
+            wml.sub(properties, _TBL_W, {_TYPE: "auto", _W: "0"})
+        else:
+            wml.sub(properties, _TBL_W, {_W: str(total), _TYPE: "dxa"})
+        wml.sub(properties, _JC, {wml.VAL: "left"})
+        if indent:
+            wml.sub(properties, _TBL_IND, {_W: str(Cm(indent).twips), _TYPE: "dxa"})
+        if total is not None:
+            wml.sub(properties, _TBL_LAYOUT, {_TYPE: "fixed"})
+        wml.sub(properties, _TBL_LOOK, _HEADER_LOOK if header_row else _PLAIN_LOOK)
+        grid = wml.sub(tbl, _TBL_GRID)
+        for width in column_widths:
+            wml.sub(grid, _GRID_COL, {_W: str(width)})
+        self._insert_block(tbl)
+        return tbl
+
+    def _row_template(
+        self,
+        column_widths: Sequence[int],
+        centred: frozenset[int],
+        *,
+        header: bool,
+        cant_split: bool,
+    ) -> Element:
+        """A ``w:tr`` whose cells hold one empty paragraph in the table text (header) style."""
+        row: Element = self._body.makeelement(wml.TR, {})
+        if cant_split or header:
+            properties = wml.sub(row, _TR_PR)
+            wml.sub(properties, _CANT_SPLIT, {wml.VAL: "true"})
+            if header:
+                wml.sub(properties, _TBL_HEADER, {wml.VAL: "true"})
+        style = self.style_id(TABLE_HEADER_STYLE if header else TABLE_TEXT_STYLE)
+        for index, width in enumerate(column_widths):
+            tc = wml.sub(row, wml.TC)
+            wml.sub(wml.sub(tc, _TC_PR), _TC_W, {_W: str(width), _TYPE: "dxa"})
+            paragraph_properties = wml.sub(wml.sub(tc, wml.P), wml.PPR)
+            wml.sub(paragraph_properties, _P_STYLE, {wml.VAL: style})
+            if index in centred:
+                wml.sub(paragraph_properties, _JC, {wml.VAL: "center"})
+        return row
+
+    def _fill_cell_element(self, tc: Element, value: Cell, table: Table) -> None:
         if isinstance(value, str):
             if value == CHECKBOX:
-                _checkbox_run(paragraph)
+                wml.append_run(tc[-1], CHECKBOX, _CHECKBOX_FORMAT)
             else:
-                self.add_text(paragraph, value)
+                self._write_text(tc[-1], None, value, wml.PLAIN)
         else:
-            value(cell)
+            value(_Cell(tc, table))
 
     def cell_text(
         self,
@@ -798,41 +1029,25 @@ class WordDocument:
         new_paragraph: bool = False,
     ) -> Paragraph:
         """Text in a cell: into its first empty paragraph, or a new paragraph after."""
-        paragraph: Paragraph = cell.paragraphs[-1]
-        if new_paragraph or paragraph.text or paragraph._p.findall(qn("w:hyperlink")):
-            paragraph = self._cell_paragraph(cell)
-        self.add_text(paragraph, " ".join(text.split()), bold=bold, italic=italic)
+        tc = cell._tc
+        p = _last_paragraph(tc)
+        if new_paragraph or wml.has_content(p):
+            p = self._cell_p(tc)
+        paragraph = Paragraph(p, cell)
+        self._write_text(p, paragraph, " ".join(text.split()), self._run_format(bold, italic))
         return paragraph
 
     def cell_bullets(self, cell: _Cell, items: Iterable[str], *, marker: str = "•") -> None:
         """Short bullet lines in a cell (a list style would indent too far in narrow cells)."""
+        tc = cell._tc
         for item in items:
-            paragraph = cell.paragraphs[-1]
-            if paragraph.text or paragraph._p.findall(qn("w:hyperlink")):
-                paragraph = self._cell_paragraph(cell)
-            paragraph.paragraph_format.left_indent = Cm(0.4)
-            paragraph.paragraph_format.first_line_indent = Cm(-0.4)
-            paragraph.add_run(f"{marker}\t")
-            paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(0.4))
-            self.add_text(paragraph, " ".join(item.split()))
-
-    def _set_widths(self, table: Table, weights: Sequence[float], indent: float = 0) -> None:
-        total = sum(weights)
-        width = int(self._text_width()) - int(Cm(indent))
-        emus = [int(width * weight / total) for weight in weights]
-        table.autofit = False
-        grid = table._tbl.tblGrid
-        for column, emu in zip(grid.findall(qn("w:gridCol")), emus, strict=False):
-            column.set(qn("w:w"), str(Emu(emu).twips))
-        for row in table.rows:
-            for cell, emu in zip(row.cells, emus, strict=False):
-                cell.width = Emu(emu)
-        tblpr = table._tbl.tblPr
-        for old in tblpr.findall(qn("w:tblW")):
-            tblpr.remove(old)
-        tblpr.append(
-            parse_xml(f'<w:tblW {nsdecls("w")} w:w="{Emu(sum(emus)).twips}" w:type="dxa"/>')
-        )
+            p = _last_paragraph(tc)
+            if wml.has_content(p):
+                p = self._cell_p(tc)
+            _format_paragraph(p, left_indent=_BULLET_INDENT, first_line_indent=Emu(-_BULLET_INDENT))
+            wml.append_run(p, f"{marker}\t")
+            _add_tab_stop(wml.properties_of(p), _BULLET_INDENT.twips)
+            self._write_text(p, Paragraph(p, cell), " ".join(item.split()), wml.PLAIN)
 
     # -- output ------------------------------------------------------------------------------
 
@@ -857,7 +1072,244 @@ class WordDocument:
         self.document.save(str(destination))
 
 
+# -- table helpers for the writers -----------------------------------------------------------
+
+
+def row_cells(table: Table, index: int) -> list[_Cell]:
+    """The cells of row ``index`` (0 is the header), without walking the whole table.
+
+    python-docx's ``table.rows[index].cells`` lays out every row's grid to find one row's.
+    """
+    return [_Cell(tc, table) for tc in _row(table, index).iterchildren(wml.TC)]
+
+
+def merge_row(table: Table, index: int) -> _Cell:
+    """Merge every cell of row ``index`` into one that spans the table; return it.
+
+    As python-docx's ``_Cell.merge`` does for one row: the first cell spans the grid and is
+    as wide as the cells were together, and what the other cells held (unless they held
+    only an empty paragraph) moves into it, after its content.
+    """
+    row = _row(table, index)
+    cells = list(row.iterchildren(wml.TC))
+    first = cells[0]
+    span = 1
+    width: int | None = _cell_width(first)
+    for other in cells[1:]:
+        span += _grid_span(other)
+        other_width = _cell_width(other)
+        width = width + other_width if width and other_width else width
+        blocks = [child for child in other if child.tag != _TC_PR]
+        if not _is_empty_cell(blocks):
+            last = first[-1]
+            if last.tag == wml.P and _is_empty_paragraph(last):
+                first.remove(last)
+            for block in blocks:
+                first.append(block)
+        row.remove(other)
+    properties = wml.properties_of(first)
+    if width:
+        wml.set_property(properties, _TC_W, wml.CELL_PROPERTIES, {_W: str(width), _TYPE: "dxa"})
+    if span > 1:
+        wml.set_property(properties, _GRID_SPAN, wml.CELL_PROPERTIES, {wml.VAL: str(span)})
+    return _Cell(first, table)
+
+
+def shade_cell(cell: _Cell, fill: str) -> None:
+    """Give ``cell`` the background colour ``fill`` (hex RGB), replacing any it had."""
+    properties = wml.properties_of(cell._tc)
+    wml.set_property(
+        properties,
+        _SHD,
+        wml.CELL_PROPERTIES,
+        {wml.VAL: "clear", _COLOUR: "auto", _FILL: fill},
+        replace=True,
+    )
+
+
+def keep_with_next(row: Element) -> None:
+    """Keep every paragraph of the table row ``row`` (a ``w:tr``) with the next."""
+    for tc in row.iterchildren(wml.TC):
+        for p in tc.iterchildren(wml.P):
+            wml.set_on_off(wml.properties_of(p), _KEEP_NEXT, wml.PARAGRAPH_PROPERTIES, True)
+
+
+def table_row(table: Table, index: int) -> Element:
+    """The ``w:tr`` of row ``index`` (0 is the header; negative counts from the end)."""
+    return _row(table, index)
+
+
+def _row(table: Table, index: int) -> Element:
+    rows: list[Element] = table._tbl.findall(wml.TR)
+    return rows[index]
+
+
+def _cell_width(tc: Element) -> int | None:
+    properties = tc[0] if len(tc) and tc[0].tag == _TC_PR else None
+    width = None if properties is None else properties.find(_TC_W)
+    if width is None or width.get(_TYPE) != "dxa" or width.get(_W) is None:
+        return None
+    return int(width.get(_W))
+
+
+def _grid_span(tc: Element) -> int:
+    properties = tc[0] if len(tc) and tc[0].tag == _TC_PR else None
+    span = None if properties is None else properties.find(_GRID_SPAN)
+    return 1 if span is None else int(span.get(wml.VAL, "1"))
+
+
+def _is_empty_paragraph(p: Element) -> bool:
+    return p.find(wml.R) is None
+
+
+def _is_empty_cell(blocks: Sequence[Element]) -> bool:
+    return len(blocks) == 1 and blocks[0].tag == wml.P and _is_empty_paragraph(blocks[0])
+
+
+def _last_paragraph(tc: Element) -> Element:
+    last: Element = tc[-1]
+    if last.tag == wml.P:
+        return last
+    paragraphs: list[Element] = tc.findall(wml.P)
+    return paragraphs[-1]
+
+
 # -- low-level helpers ----------------------------------------------------------------------
+
+_P_STYLE: Final = wml.w("pStyle")
+_R_STYLE: Final = wml.w("rStyle")
+_KEEP_NEXT: Final = wml.w("keepNext")
+_SPACING: Final = wml.w("spacing")
+_IND: Final = wml.w("ind")
+_TABS: Final = wml.w("tabs")
+_TAB: Final = wml.w("tab")
+_JC: Final = wml.w("jc")
+_NUM_PR: Final = wml.w("numPr")
+_ILVL: Final = wml.w("ilvl")
+_NUM_ID: Final = wml.w("numId")
+_SECT_PR: Final = wml.w("sectPr")
+_TBL: Final = wml.w("tbl")
+_TBL_PR: Final = wml.w("tblPr")
+_TBL_STYLE: Final = wml.w("tblStyle")
+_TBL_W: Final = wml.w("tblW")
+_TBL_IND: Final = wml.w("tblInd")
+_TBL_LAYOUT: Final = wml.w("tblLayout")
+_TBL_LOOK: Final = wml.w("tblLook")
+_TBL_GRID: Final = wml.w("tblGrid")
+_GRID_COL: Final = wml.w("gridCol")
+_TR_PR: Final = wml.w("trPr")
+_CANT_SPLIT: Final = wml.w("cantSplit")
+_TBL_HEADER: Final = wml.w("tblHeader")
+_TC_PR: Final = wml.w("tcPr")
+_TC_W: Final = wml.w("tcW")
+_GRID_SPAN: Final = wml.w("gridSpan")
+_SHD: Final = wml.w("shd")
+_W: Final = wml.w("w")
+_TYPE: Final = wml.w("type")
+_FILL: Final = wml.w("fill")
+_COLOUR: Final = wml.w("color")
+_POS: Final = wml.w("pos")
+_LEADER: Final = wml.w("leader")
+_RELATIONSHIP_ID: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _look(header_row: bool) -> dict[str, str]:
+    """Use the style's header-row formatting (if ``header_row``) and row banding."""
+    return {
+        wml.VAL: "0420" if header_row else "0400",
+        wml.w("firstRow"): str(int(header_row)),
+        wml.w("lastRow"): "0",
+        wml.w("firstColumn"): "0",
+        wml.w("lastColumn"): "0",
+        wml.w("noHBand"): "0",
+        wml.w("noVBand"): "1",
+    }
+
+
+_HEADER_LOOK: Final = _look(True)
+_PLAIN_LOOK: Final = _look(False)
+_BULLET_INDENT: Final = Cm(0.4)
+_CHECKBOX_FORMAT: Final = RunFormat(font="Segoe UI Symbol", size=24)
+"""A ☐ in a font that has it everywhere (Segoe UI Symbol in Word; a fallback elsewhere)."""
+_MISSING_FORMAT: Final = RunFormat(bold=True, highlight="yellow")
+
+
+def _styles_by_name(document: DocxDocument) -> dict[str, str]:
+    """Style id by (internal) style name, the first of each name, as python-docx finds it."""
+    found: dict[str, str] = {}
+    for style in document.styles.element.iterchildren(wml.w("style")):
+        name = style.find(wml.w("name"))
+        style_id = style.get(wml.w("styleId"))
+        if name is not None and style_id is not None:
+            found.setdefault(name.get(wml.VAL), style_id)
+    return found
+
+
+def _set_paragraph_style(p: Element, style_id: str) -> None:
+    wml.set_property(
+        wml.properties_of(p),
+        _P_STYLE,
+        wml.PARAGRAPH_PROPERTIES,
+        {wml.VAL: style_id},
+        replace=True,
+    )
+
+
+def _format_paragraph(
+    p: Element,
+    *,
+    space_before: Length | None = None,
+    space_after: Length | None = None,
+    keep_with_next: bool | None = None,
+    left_indent: Length | None = None,
+    first_line_indent: Length | None = None,
+    tab_stop: Length | None = None,
+    centre: bool | None = None,
+) -> None:
+    """Direct paragraph formatting, written as python-docx's ``paragraph_format`` writes it."""
+    properties = wml.properties_of(p)
+    ranks = wml.PARAGRAPH_PROPERTIES
+    if keep_with_next is not None:
+        wml.set_on_off(properties, _KEEP_NEXT, ranks, keep_with_next)
+    if tab_stop is not None:
+        _add_tab_stop(properties, Emu(tab_stop).twips)
+    if space_before is not None or space_after is not None:
+        spacing: dict[str, str] = {}
+        if space_before is not None:
+            spacing[wml.w("before")] = str(Emu(space_before).twips)
+        if space_after is not None:
+            spacing[wml.w("after")] = str(Emu(space_after).twips)
+        wml.set_property(properties, _SPACING, ranks, spacing)
+    if left_indent is not None or first_line_indent is not None:
+        indent = wml.set_property(properties, _IND, ranks)
+        if left_indent is not None:
+            indent.set(wml.w("left"), str(Emu(left_indent).twips))
+        if first_line_indent is not None:
+            first_line, hanging = wml.w("firstLine"), wml.w("hanging")
+            indent.attrib.pop(first_line, None)
+            indent.attrib.pop(hanging, None)
+            if first_line_indent < 0:
+                indent.set(hanging, str(Emu(-first_line_indent).twips))
+            else:
+                indent.set(first_line, str(Emu(first_line_indent).twips))
+    if centre is not None:
+        wml.set_property(properties, _JC, ranks, {wml.VAL: "center" if centre else "left"})
+
+
+def _add_tab_stop(
+    properties: Element, position: int, alignment: str = "left", leader: str | None = None
+) -> None:
+    """A tab stop at ``position`` twips, in order among the paragraph's stops."""
+    tabs = wml.set_property(properties, _TABS, wml.PARAGRAPH_PROPERTIES)
+    attributes = {wml.VAL: alignment, _POS: str(position)}
+    if leader is not None:
+        attributes[_LEADER] = leader
+    stop: Element = tabs.makeelement(_TAB, attributes)
+    for existing in tabs.iterchildren(_TAB):
+        if int(existing.get(_POS, "0")) > position:
+            existing.addprevious(stop)
+            return
+    tabs.append(stop)
 
 
 def _has_page_field(element: Any) -> bool:
@@ -877,7 +1329,7 @@ def _reusable_last_paragraph(paragraphs: Sequence[Paragraph]) -> Paragraph | Non
 def _space_after_list(paragraphs: Sequence[Paragraph]) -> None:
     """Space after a list's last item (list styles keep their items tight)."""
     if paragraphs:
-        paragraphs[-1].paragraph_format.space_after = Pt(8)
+        _format_paragraph(paragraphs[-1]._p, space_after=Pt(8))
 
 
 def _split_links(text: str) -> list[tuple[str, str]]:
@@ -916,40 +1368,6 @@ def _add_field(paragraph: Paragraph, instruction: str, shown: str, *, dirty: boo
     char("separate")
     paragraph.add_run(shown)
     char("end")
-
-
-def _checkbox_run(paragraph: Paragraph) -> Run:
-    """A ☐ in a font that has it everywhere (Segoe UI Symbol in Word; a fallback elsewhere)."""
-    run = paragraph.add_run(CHECKBOX)
-    run.font.name = "Segoe UI Symbol"
-    run.font.size = Pt(12)
-    return run
-
-
-def _mark_header_row(tr: object) -> None:
-    trpr = tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    trpr.append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
-    _set_cant_split(tr)
-
-
-def _set_cant_split(tr: object) -> None:
-    trpr = tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    if trpr.find(qn("w:cantSplit")) is None:
-        trpr.insert(0, parse_xml(f'<w:cantSplit {nsdecls("w")} w:val="true"/>'))
-
-
-def _set_table_look(table: Table, *, header_row: bool = True) -> None:
-    """Use the style's header-row formatting (if ``header_row``) and row banding."""
-    tblpr = table._tbl.tblPr
-    for old in tblpr.findall(qn("w:tblLook")):
-        tblpr.remove(old)
-    tblpr.append(
-        parse_xml(
-            f'<w:tblLook {nsdecls("w")} w:val="{"0420" if header_row else "0400"}" '
-            f'w:firstRow="{int(header_row)}" w:lastRow="0" '
-            'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
-        )
-    )
 
 
 def _rgb(colour: RGBColor) -> str:

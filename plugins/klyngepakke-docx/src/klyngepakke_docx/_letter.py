@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from docx.shared import Pt
+
 from klyngepakke.bundle import MeetingBundle
 from klyngepakke.model import AgendaItem, AgendaItemKind, OrganisationKind, Person
 from klyngepakke_docx._common import (
@@ -74,7 +76,7 @@ def write_letter(doc: WordDocument, bundle: MeetingBundle) -> None:
     doc.heading("Mødet kort", 1)
     doc.facts(_facts(doc, bundle, talks), widths=(1, 3))
     closing = doc.paragraph("Med venlig hilsen")
-    closing.paragraph_format.space_after = 0
+    doc.format_paragraph(closing, space_after=Pt(0))
     doc.paragraph(cluster if cluster else "Kvalitetsklyngen")
 
     doc.page_break()
@@ -178,9 +180,7 @@ def _talks(
         elif block_entry is not None and block_entry.start and block_entry.end:
             details.append(f"I blokken kl. {time_range(block_entry)}")
         for line in details:
-            paragraph = doc.paragraph(line)
-            paragraph.paragraph_format.space_after = 0
-            paragraph.paragraph_format.keep_with_next = True
+            doc.format_paragraph(doc.paragraph(line), space_after=Pt(0), keep_with_next=True)
         if talk.description:
             doc.paragraph(talk.description)
         if talk.points:
@@ -228,8 +228,8 @@ def _contacts(doc: WordDocument, bundle: MeetingBundle) -> None:
     doc.paragraph("Har I spørgsmål til mødet, er I velkomne til at kontakte:")
     for person in people:
         lines = person_lines(person)
-        first = doc.paragraph(lines[0], bold=True)
-        first.paragraph_format.space_after = 0
+        doc.format_paragraph(doc.paragraph(lines[0], bold=True), space_after=Pt(0))
         for number, line in enumerate(lines[1:], start=2):
             paragraph = doc.paragraph(line)
-            paragraph.paragraph_format.space_after = None if number == len(lines) else 0
+            if number < len(lines):
+                doc.format_paragraph(paragraph, space_after=Pt(0))

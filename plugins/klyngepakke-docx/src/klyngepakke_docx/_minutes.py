@@ -237,7 +237,7 @@ def _item(
     if item.presenter:
         details.append(f"v. {item.presenter}")
     if details:
-        doc.note(" · ".join(details)).paragraph_format.keep_with_next = True
+        doc.format_paragraph(doc.note(" · ".join(details)), keep_with_next=True)
     part = min(level + 1, 3)
     if item.description or item.points:
         _text(doc, item.description)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from docx.shared import Pt
+
 from klyngepakke.bundle import MeetingBundle
 from klyngepakke.danish import format_amount, format_date, format_time
 from klyngepakke.model import AgendaItemKind, ClusterPackage, ServiceCode
@@ -71,14 +73,12 @@ def write_package(
     if package.contacts:
         doc.heading("Kontakt", 1)
         for person in package.contacts:
-            paragraph = doc.paragraph(person.name, bold=True)
-            paragraph.paragraph_format.space_after = 0
+            doc.format_paragraph(doc.paragraph(person.name, bold=True), space_after=Pt(0))
             details = [person.title]
             details += [f"E-mail: {person.email}" if person.email else ""]
             details += [f"Telefon: {person.phone}" if person.phone else ""]
             for line in filter(None, details):
-                added = doc.paragraph(line)
-                added.paragraph_format.space_after = 0
+                doc.format_paragraph(doc.paragraph(line), space_after=Pt(0))
 
 
 def _recommendations(doc: WordDocument, package: ClusterPackage) -> None:

@@ -14,9 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt
 
 from klyngepakke.bundle import MeetingBundle
@@ -28,11 +25,12 @@ from klyngepakke_docx._document import (
     TABLE_TEXT_STYLE,
     Cell,
     WordDocument,
+    row_cells,
+    shade_cell,
 )
 
 if TYPE_CHECKING:
-    from docx.table import Table, _Cell
-    from docx.text.paragraph import Paragraph
+    from docx.table import Table
 
 __all__ = ["LOCAL_MARK", "question_numbers", "skip_targets", "write_questionnaire"]
 
@@ -46,6 +44,10 @@ ANSWER_LINES = 4
 """Lines to write on for a free-text answer."""
 
 _END = "slut"
+_INDENT = Cm(0.75)
+"""Notes and a numbered question's text start here, after the number."""
+_OPTION_INDENT = Cm(1.5)
+"""Options start here, after their tick box."""
 
 
 def question_numbers(questionnaire: Questionnaire) -> dict[str, int]:
@@ -137,13 +139,11 @@ def _question(
     number = numbers.get(question.code)
     text = " ".join(question.text.split())
     heading = doc.paragraph()
-    heading.paragraph_format.space_before = Pt(12)
-    heading.paragraph_format.space_after = Pt(3)
-    heading.paragraph_format.keep_with_next = True
+    doc.format_paragraph(heading, space_before=Pt(12), space_after=Pt(3), keep_with_next=True)
     if number is not None:
-        heading.paragraph_format.left_indent = Cm(0.75)
-        heading.paragraph_format.first_line_indent = Cm(-0.75)
-        heading.paragraph_format.tab_stops.add_tab_stop(Cm(0.75))
+        doc.format_paragraph(
+            heading, left_indent=_INDENT, first_line_indent=Cm(-0.75), tab_stop=_INDENT
+        )
         doc.add_text(heading, f"{number}.\t", bold=True)
     doc.add_text(heading, text, bold=number is not None)
     if _is_local(question.provenance.origin):
@@ -160,9 +160,7 @@ def _question(
     elif question.kind is QuestionKind.NUMBER:
         notes.append(_number_instruction(question))
     for note in notes:
-        paragraph = doc.note(note)
-        _indent(paragraph)
-        paragraph.paragraph_format.keep_with_next = True
+        doc.format_paragraph(doc.note(note), left_indent=_INDENT, keep_with_next=True)
     skips = {
         code: _goto(target, numbers)
         for code, target in skip_targets(questionnaire, question).items()
@@ -172,14 +170,10 @@ def _question(
     elif question.kind.has_options:
         _options(doc, question, skips)
     elif question.kind is QuestionKind.NUMBER:
-        doc.answer_line(4).paragraph_format.keep_with_next = False
+        doc.format_paragraph(doc.answer_line(4), keep_with_next=False)
     elif question.kind is QuestionKind.TEXT:
         for line in range(ANSWER_LINES):
-            doc.answer_line().paragraph_format.keep_with_next = line < ANSWER_LINES - 1
-
-
-def _indent(paragraph: Paragraph) -> None:
-    paragraph.paragraph_format.left_indent = Cm(0.75)
+            doc.format_paragraph(doc.answer_line(), keep_with_next=line < ANSWER_LINES - 1)
 
 
 def _condition_text(
@@ -216,12 +210,14 @@ def _goto(target: str, numbers: dict[str, int]) -> str:
 
 def _options(doc: WordDocument, question: Question, skips: dict[str, str]) -> None:
     for index, option in enumerate(question.options):
-        paragraph = doc.paragraph()
-        paragraph.paragraph_format.left_indent = Cm(1.5)
-        paragraph.paragraph_format.first_line_indent = Cm(-0.75)
-        paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(1.5))
-        paragraph.paragraph_format.space_after = Pt(2)
-        paragraph.paragraph_format.keep_with_next = index < len(question.options) - 1
+        paragraph = doc.format_paragraph(
+            doc.paragraph(),
+            left_indent=_OPTION_INDENT,
+            first_line_indent=Cm(-0.75),
+            tab_stop=_OPTION_INDENT,
+            space_after=Pt(2),
+            keep_with_next=index < len(question.options) - 1,
+        )
         doc.checkbox(paragraph)
         doc.add_text(paragraph, "\t" + option.label, links=False)
         if _is_local(option.provenance.origin):
@@ -242,28 +238,18 @@ def _scale(doc: WordDocument, question: Question, skips: dict[str, str]) -> None
     table = doc.table(labels, rows, widths=[1] * len(labels), centre_columns=columns, indent=0.75)
     _shade_off_scale(doc, table, question)
     if skips:
-        for cell in table.rows[-1].cells:
+        for cell in row_cells(table, -1):
             for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.bold = True
-                    run.font.color.rgb = ACCENT_COLOUR
-                    run.font.size = Pt(8.5)
+                doc.format_runs(paragraph, bold=True, colour=ACCENT_COLOUR, size=Pt(8.5))
 
 
 def _shade_off_scale(doc: WordDocument, table: Table, question: Question) -> None:
     """Header cells of answers off the scale get the neutral grey with dark text."""
-    for index, option in enumerate(question.options):
+    for option, cell in zip(question.options, row_cells(table, 0), strict=True):
         if option.on_scale:
             continue
-        cell: _Cell = table.rows[0].cells[index]
-        properties = cell._tc.get_or_add_tcPr()
-        properties.append(
-            parse_xml(
-                f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{OFF_SCALE_FILL}"/>'
-            )
-        )
+        shade_cell(cell, OFF_SCALE_FILL)
         for paragraph in cell.paragraphs:
             doc.set_style(paragraph, TABLE_TEXT_STYLE)
-            paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
-            for run in paragraph.runs:
-                run.bold = True
+            doc.format_paragraph(paragraph, centre=True)
+            doc.format_runs(paragraph, bold=True)

@@ -11,18 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
-from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-
 from klyngepakke.bundle import MeetingBundle
 from klyngepakke.errors import ExportError
 from klyngepakke.model import ClusterPackage, Recommendation, group_recommendations
 from klyngepakke_docx._common import meeting_when, set_bundle_header
-from klyngepakke_docx._document import CHECKBOX, TITLE_COLOUR, Cell, WordDocument
+from klyngepakke_docx._document import (
+    CHECKBOX,
+    TITLE_COLOUR,
+    Cell,
+    WordDocument,
+    merge_row,
+    shade_cell,
+)
 
 if TYPE_CHECKING:
-    from docx.table import Table, _Cell
+    from docx.table import Table
 
 __all__ = [
     "package_recommendations",
@@ -109,7 +112,7 @@ def recommendation_table(
         ("", "Anbefaling", "Hvem"), rows, widths=(0.9, 11.5, 4.2), centre_columns=(0,)
     )
     for index in group_rows:
-        _make_group_row(table.rows[index].cells)
+        _make_group_row(doc, table, index)
     return table
 
 
@@ -126,15 +129,10 @@ def source_note(package: ClusterPackage) -> str:
     return f"Kilde: {reference.title}{origin}."
 
 
-def _make_group_row(cells: Sequence[_Cell]) -> None:
+def _make_group_row(doc: WordDocument, table: Table, index: int) -> None:
     """Merge a group's row into one shaded, bold cell that stays with the next row."""
-    merged = cells[0].merge(cells[-1])
+    merged = merge_row(table, index)
     paragraph = merged.paragraphs[0]
-    paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.LEFT
-    paragraph.paragraph_format.keep_with_next = True
-    for run in paragraph.runs:
-        run.bold = True
-        run.font.color.rgb = TITLE_COLOUR
-    merged._tc.get_or_add_tcPr().append(
-        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{GROUP_FILL}"/>')
-    )
+    doc.format_paragraph(paragraph, centre=False, keep_with_next=True)
+    doc.format_runs(paragraph, bold=True, colour=TITLE_COLOUR)
+    shade_cell(merged, GROUP_FILL)
