@@ -127,20 +127,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     names = available(bundle, list(args.document or DOCUMENTS))  # also the warm-up
-    total = 0.0
+    total = total_cpu = 0.0
     for name in names:
-        timings = []
+        timings, cpu = [], []
         for _ in range(args.runs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             size = len(document_bytes(bundle, name))
             timings.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         best = min(timings) * 1000
         total += best
+        total_cpu += min(cpu) * 1000
         print(
             f"{name:<16} best {best:6.1f} ms, median {statistics.median(timings) * 1000:6.1f} ms "
-            f"of {args.runs} runs ({size / 1024:.0f} KiB)"
+            f"of {args.runs} runs (CPU best {min(cpu) * 1000:6.1f} ms; {size / 1024:.0f} KiB)"
         )
-    print(f"{'total':<16} best {total:6.1f} ms; target {limit:g} ms")
+    print(f"{'total':<16} best {total:6.1f} ms (CPU {total_cpu:.1f} ms); target {limit:g} ms")
     if total > limit:
         print(f"FAIL the documents took {total:.0f} ms > {limit:g} ms ({LIMIT_VAR})")
         return 1

@@ -122,6 +122,7 @@ __all__ = [
     "REQUIRED_STYLES",
     "SYNTHETIC_MARK",
     "Cell",
+    "TableRow",
     "WordDocument",
     "clean_text",
     "duration_text",
@@ -130,7 +131,7 @@ __all__ = [
     "open_document",
     "row_cells",
     "shade_cell",
-    "table_row",
+    "table_rows",
 ]
 
 CHECKBOX: Final = "☐"
@@ -1075,22 +1076,32 @@ class WordDocument:
 # -- table helpers for the writers -----------------------------------------------------------
 
 
-def row_cells(table: Table, index: int) -> list[_Cell]:
-    """The cells of row ``index`` (0 is the header), without walking the whole table.
+TableRow = int | Element
+"""A table row: its index (0 is the header; below zero counts from the end) or its ``w:tr``."""
+
+
+def table_rows(table: Table) -> list[Element]:
+    """The rows (``w:tr``) of ``table``, the header first."""
+    rows: list[Element] = table._tbl.findall(wml.TR)
+    return rows
+
+
+def row_cells(table: Table, row: TableRow) -> list[_Cell]:
+    """The cells of ``row``, without walking the whole table.
 
     python-docx's ``table.rows[index].cells`` lays out every row's grid to find one row's.
     """
-    return [_Cell(tc, table) for tc in _row(table, index).iterchildren(wml.TC)]
+    return [_Cell(tc, table) for tc in _row(table, row).iterchildren(wml.TC)]
 
 
-def merge_row(table: Table, index: int) -> _Cell:
-    """Merge every cell of row ``index`` into one that spans the table; return it.
+def merge_row(table: Table, row: TableRow) -> _Cell:
+    """Merge every cell of ``row`` into one that spans the table; return it.
 
     As python-docx's ``_Cell.merge`` does for one row: the first cell spans the grid and is
     as wide as the cells were together, and what the other cells held (unless they held
     only an empty paragraph) moves into it, after its content.
     """
-    row = _row(table, index)
+    row = _row(table, row)
     cells = list(row.iterchildren(wml.TC))
     first = cells[0]
     span = 1
@@ -1134,14 +1145,8 @@ def keep_with_next(row: Element) -> None:
             wml.set_on_off(wml.properties_of(p), _KEEP_NEXT, wml.PARAGRAPH_PROPERTIES, True)
 
 
-def table_row(table: Table, index: int) -> Element:
-    """The ``w:tr`` of row ``index`` (0 is the header; negative counts from the end)."""
-    return _row(table, index)
-
-
-def _row(table: Table, index: int) -> Element:
-    rows: list[Element] = table._tbl.findall(wml.TR)
-    return rows[index]
+def _row(table: Table, row: TableRow) -> Element:
+    return table_rows(table)[row] if isinstance(row, int) else row
 
 
 def _cell_width(tc: Element) -> int | None:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from docx.oxml.ns import qn
-from docx.oxml.parser import OxmlElement
+from docx.shared import Pt
 
 from klyngepakke.bundle import MeetingBundle
 from klyngepakke.danish import (
@@ -60,7 +60,16 @@ from klyngepakke.survey_results import (
     response_lines,
 )
 from klyngepakke_docx._common import meeting_when, set_bundle_header
-from klyngepakke_docx._document import SYNTHETIC_COLOUR, SYNTHETIC_MARK, Cell, WordDocument
+from klyngepakke_docx._document import (
+    SYNTHETIC_COLOUR,
+    SYNTHETIC_MARK,
+    Cell,
+    WordDocument,
+    keep_with_next,
+    merge_row,
+    shade_cell,
+    table_rows,
+)
 
 if TYPE_CHECKING:
     from docx.table import Table, _Cell
@@ -194,14 +203,14 @@ def _survey(doc: WordDocument, bundle: MeetingBundle) -> None:
             "Ændringen er forskellen mellem andelen nu og i baseline, i procentpoint (pp)."
         )
     for line in lines:
-        doc.paragraph(line).paragraph_format.space_after = 0
+        doc.format_paragraph(doc.paragraph(line), space_after=Pt(0))
     doc.paragraph()
     warnings = [*results.warnings]
     if comparison is not None:
         warnings += [*comparison.warnings]
         warnings += [f"Baseline: {warning}" for warning in comparison.baseline.warnings]
     if warnings:
-        doc.paragraph("Bemærk:", bold=True).paragraph_format.keep_with_next = True
+        doc.format_paragraph(doc.paragraph("Bemærk:", bold=True), keep_with_next=True)
         doc.bullets(warnings)
     changes = {change.code: change for change in comparison.questions} if comparison else {}
     for section in results.sections:
@@ -248,21 +257,17 @@ def _section_table(
     )
     _no_banding(table)
     kinds = [kind for _, kind in rows]
-    for index, (row, kind) in enumerate(zip(table.rows[1:], kinds, strict=True)):
-        cells = row.cells
+    for index, (row, kind) in enumerate(zip(table_rows(table)[1:], kinds, strict=True)):
         if kind in _SPANNING:
-            cells = (cells[0].merge(cells[-1]),)
-            for paragraph in cells[0].paragraphs:
-                paragraph.paragraph_format.alignment = None
-        if kind is _Kind.QUESTION:
-            _shade(cells[0], _QUESTION_FILL)
+            # The first column is not centred, so the spanning cell is aligned left.
+            merged = merge_row(table, row)
+            if kind is _Kind.QUESTION:
+                shade_cell(merged, _QUESTION_FILL)
         following = kinds[index + 1] if index + 1 < len(kinds) else None
         # A question stays on the page with its options and mean; long free-text answers may
         # run on over pages, but not leave the question behind on its own.
         if kind is _Kind.QUESTION or (kind in _KEPT and following in _KEPT):
-            for cell in cells:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
+            keep_with_next(row)
 
 
 def _question_rows(
@@ -375,10 +380,8 @@ def _keep_first_rows(table: Table, rows: int = 3) -> None:
 
     The rows' paragraphs keep with the next, as a question's rows do in the section tables.
     """
-    for row in table.rows[:rows]:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.keep_with_next = True
+    for row in table_rows(table)[:rows]:
+        keep_with_next(row)
 
 
 def _no_banding(table: Table) -> None:
@@ -386,17 +389,6 @@ def _no_banding(table: Table) -> None:
     look = table._tbl.tblPr.find(qn("w:tblLook"))
     if look is not None:
         look.set(qn("w:noHBand"), "1")
-
-
-def _shade(cell: _Cell, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    for old in properties.findall(qn("w:shd")):
-        properties.remove(old)
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
 
 
 # -- service data ---------------------------------------------------------------------------
@@ -421,7 +413,7 @@ def _service_data(doc: WordDocument, bundle: MeetingBundle, counted: _Counted) -
                 "compute …) og læg dem i mødets bundt (klyngepakke bundle … --metrics FIL)"
             )
         return
-    doc.paragraph(view.metric_title, bold=True).paragraph_format.space_after = 0
+    doc.format_paragraph(doc.paragraph(view.metric_title, bold=True), space_after=Pt(0))
     lines = [
         f"Periode: {_period_text(view.period)}",
         f"Klynge: {view.cluster} ({view.region})",
@@ -437,7 +429,7 @@ def _service_data(doc: WordDocument, bundle: MeetingBundle, counted: _Counted) -
     if view.baseline_period is not None and view.changes:
         lines.append(f"Sammenlignet med: {_period_text(view.baseline_period)}")
     for line in lines:
-        doc.paragraph(line).paragraph_format.space_after = 0
+        doc.format_paragraph(doc.paragraph(line), space_after=Pt(0))
     doc.paragraph()
     _practices(doc, view, counted)
     _groups(doc, view, counted)
