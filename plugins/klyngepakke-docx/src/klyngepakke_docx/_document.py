@@ -530,8 +530,11 @@ class WordDocument:
         self._body: Element = document.element.body
         self._container = document._body
         self._part = document.part
+        # The body ends with its section properties (page set-up); new blocks go before them.
         last = self._body[-1] if len(self._body) else None
-        self._section: Element | None = last if last is not None and last.tag == _SECT_PR else None
+        self._section_properties: Element | None = (
+            last if last is not None and last.tag == _SECT_PR else None
+        )
         section = document.sections[0]
         width = (section.page_width or Cm(21)) - (section.left_margin or 0)
         self._width = Emu(width - (section.right_margin or 0))
@@ -613,8 +616,8 @@ class WordDocument:
 
     def _insert_block(self, element: Element) -> None:
         """Put ``element`` at the end of the body, before its section properties."""
-        if self._section is not None:
-            self._section.addprevious(element)
+        if self._section_properties is not None:
+            self._section_properties.addprevious(element)
         else:
             self._body.append(element)
 
@@ -635,9 +638,6 @@ class WordDocument:
         p = wml.sub(tc, wml.P)
         wml.sub(wml.sub(p, wml.PPR), _P_STYLE, {wml.VAL: self.style_id(TABLE_TEXT_STYLE)})
         return p
-
-    def _cell_paragraph(self, cell: _Cell) -> Paragraph:
-        return Paragraph(self._cell_p(cell._tc), cell)
 
     # -- page furniture ----------------------------------------------------------------------
 

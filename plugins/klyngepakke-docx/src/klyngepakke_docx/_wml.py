@@ -19,7 +19,7 @@ trailing white space keeps it with ``xml:space="preserve"``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Final
 
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -45,7 +45,6 @@ __all__ = [
     "T",
     "append_run",
     "append_text",
-    "children",
     "has_content",
     "properties_of",
     "set_on_off",
@@ -272,9 +271,3 @@ def has_content(paragraph: Element) -> bool:
                 if (part.tag == T and part.text) or part.tag in _CONTENT_TAGS:
                     return True
     return False
-
-
-def children(parent: Element, tag: str) -> Iterable[Element]:
-    """The children of ``parent`` called ``tag``, in order."""
-    found: Iterable[Element] = parent.iterchildren(tag)
-    return found
