@@ -235,4 +235,5 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/survey_results.py")
     session.run("python", "benchmarks/metrics.py")
     session.run("python", "benchmarks/deck.py")
+    session.run("python", "plugins/klyngepakke-docx/benchmarks/documents.py")
     session.run("python", "benchmarks/build.py")

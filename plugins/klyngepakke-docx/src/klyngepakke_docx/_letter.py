@@ -184,7 +184,7 @@ def _talks(
         if talk.description:
             doc.paragraph(talk.description)
         if talk.points:
-            doc.paragraph("Forslag til indhold:", bold=True).paragraph_format.space_before = 6
+            doc.paragraph("Forslag til indhold:", bold=True).paragraph_format.space_before = Pt(6)
             doc.bullets(talk.points)
 
 
