@@ -931,37 +931,37 @@ def _runs_in_order(
         g = batch.column(0).to_numpy()
         d = batch.column(1).view(pa.int32()).to_numpy()  # days since 1970, as Arrow stores them
         p = batch.column(2).to_numpy()
-        if not len(g):
+        n = len(g)
+        if not n:
             continue
-        if last is None:
-            same_g = np.concatenate(([False], g[1:] == g[:-1]))
-            same_d = np.concatenate(([False], d[1:] == d[:-1]))
-            smaller = np.concatenate(
-                ([False], (d[1:] < d[:-1]) | ((d[1:] == d[:-1]) & (p[1:] < p[:-1])))
-            )
-            same_p = np.concatenate(([False], p[1:] == p[:-1]))
-        else:
-            g0, d0, p0 = (np.concatenate(([v], a)) for v, a in zip(last, (g, d, p), strict=True))
-            same_g = g0[1:] == g0[:-1]
-            same_d = d0[1:] == d0[:-1]
-            same_p = p0[1:] == p0[:-1]
-            smaller = (d0[1:] < d0[:-1]) | (same_d & (p0[1:] < p0[:-1]))
-        if np.any(same_g & smaller):
+        # continues[i]: row i has the same group, day and patient as the row before it (the
+        # first row is compared with the previous batch's last, without copying the batch).
+        same_g = g[1:] == g[:-1]
+        step = np.diff(d)
+        if np.any(same_g & ((step < 0) | ((step == 0) & (p[1:] < p[:-1])))):
             return None
-        groups += int(np.count_nonzero(~same_g))
-        starts = np.flatnonzero(~(same_g & same_d & same_p))
+        continues = np.empty(n, dtype=bool)
+        np.logical_and(same_g, step == 0, out=continues[1:])
+        continues[1:] &= p[1:] == p[:-1]
+        first_same_g = last is not None and last[0] == int(g[0])
+        if first_same_g and last is not None and (int(d[0]), int(p[0])) < last[1:]:
+            return None
+        continues[0] = first_same_g and last is not None and last[1:] == (int(d[0]), int(p[0]))
+        groups += n - 1 - int(np.count_nonzero(same_g)) + (0 if first_same_g else 1)
+        starts = np.flatnonzero(~continues)
         if not starts.size:
-            open_run += len(g)
+            open_run += n
         else:
-            lengths = np.diff(np.append(starts, len(g)))
+            lengths = np.diff(starts, append=n)
             if last is not None and open_run + int(starts[0]) > lowest:
                 over.append((last[0], last[1], open_run + int(starts[0])))
-            closed = starts[:-1][lengths[:-1] > lowest]
+            long_runs = lengths[:-1] > lowest
+            closed = starts[:-1][long_runs]
             over.extend(
                 zip(
                     g[closed].tolist(),
                     d[closed].tolist(),
-                    lengths[:-1][lengths[:-1] > lowest].tolist(),
+                    lengths[:-1][long_runs].tolist(),
                     strict=True,
                 )
             )
