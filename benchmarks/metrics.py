@@ -75,7 +75,7 @@ def service_and_metric() -> tuple[Any, Any]:
 def ensure_data(seed: int, providers: int, claims: int) -> Path:
     """The cached folder with the three Parquet files, generated if it is not there yet."""
     root = Path(os.environ.get(CACHE_VAR) or Path.home() / ".cache" / "klyngepakke-bench")
-    folder = root / f"metrics-v2-seed{seed}-providers{providers}-claims{claims}"
+    folder = root / f"metrics-v3-seed{seed}-providers{providers}-claims{claims}"
     if (folder / "complete").exists():
         return folder
     from klyngepakke.metrics.synthetic import generate_country

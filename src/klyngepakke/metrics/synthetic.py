@@ -89,7 +89,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
-from klyngepakke.service_data import CANONICAL_COLUMNS, ServiceDataKind
+from klyngepakke.service_data import CANONICAL_COLUMNS, CANONICAL_COMPRESSION, ServiceDataKind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -448,7 +448,7 @@ class SyntheticCountry:
         delimiter: str = ";",
         encoding: Encoding = "utf-8-sig",
         headers: Headers = "danish",
-        compression: str = "zstd",
+        compression: str = CANONICAL_COMPRESSION,
     ) -> Path:
         """Write the claims-level extract: provider, date, service code, patient pseudonym.
 
@@ -1062,4 +1062,6 @@ def _write_small_parquet(
     schema = _arrow_schema(kind, metadata(kind), dictionaries=False)
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     arrays = [pa.array(list(v), f.type) for f, v in zip(schema, columns, strict=True)]
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), target, compression="zstd")
+    pq.write_table(
+        pa.Table.from_arrays(arrays, schema=schema), target, compression=CANONICAL_COMPRESSION
+    )

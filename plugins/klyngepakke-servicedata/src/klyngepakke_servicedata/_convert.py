@@ -18,6 +18,7 @@ import attrs
 
 from klyngepakke.service_data import (
     CANONICAL_COLUMNS,
+    CANONICAL_COMPRESSION,
     CLAIMS_ORDER,
     ServiceDataError,
     ServiceDataFile,
@@ -544,7 +545,7 @@ class _Converter:
         order = ", ".join(CLAIMS_ORDER) if self.kind is ServiceDataKind.CLAIMS else "_row"
         self.con.execute(
             f"COPY (SELECT {columns} FROM j ORDER BY {order}) TO {sql_string(str(partial))} "
-            "(FORMAT parquet)"
+            f"(FORMAT parquet, COMPRESSION {CANONICAL_COMPRESSION})"
         )
         partial.replace(target)
         return ServiceDataFile(self.kind, target, self.source.path, rows, notes=tuple(self.notes))
