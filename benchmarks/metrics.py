@@ -324,7 +324,7 @@ def main() -> int:
     parser.add_argument("--claims", type=int, default=30_000_000, help="claims rows")
     parser.add_argument("--providers", type=int, default=1700)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=3, help="timed engine runs after a warm-up")
+    parser.add_argument("--runs", type=int, default=7, help="timed engine runs after a warm-up")
     parser.add_argument("--pandas-runs", type=int, default=1, help="0 skips pandas")
     parser.add_argument("--explain", action="store_true", help="always show EXPLAIN ANALYZE")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
