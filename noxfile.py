@@ -184,6 +184,7 @@ def demo(session: nox.Session) -> None:
         "spoergeskema.docx",
         "resultater.docx",
         "drejebog.ics",
+        "moede.ics",
         "moedemateriale.yaml",
         "manifest.json",
     ]

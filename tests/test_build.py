@@ -66,7 +66,7 @@ def test_every_artefact_is_written_and_reopens(built: Any) -> None:
 
     names = {f.path.name for f in built.files}
     exporters = get_registry().exporters()
-    expected = {"drejebog.ics", "moedemateriale.yaml"}
+    expected = {"drejebog.ics", "moede.ics", "moedemateriale.yaml"}
     if "pptx" in exporters:
         expected.add("praesentation.pptx")
     if "docx" in exporters:

@@ -128,6 +128,17 @@ def _has_decisions(meeting: Meeting) -> bool:
     return meeting.agenda is not None and any(item.decision for item in meeting.agenda.walk())
 
 
+def _calendar_takes_meetings() -> bool:
+    """Whether the installed ``ics`` exporter writes meetings (older versions wrote plans only)."""
+    from klyngepakke.errors import UnknownNameError
+    from klyngepakke.plugins import get_registry
+
+    try:
+        return Meeting in get_registry().exporter("ics").accepts
+    except UnknownNameError:
+        return True  # reported as not installed when the artefact is built
+
+
 def _with_questionnaire(bundle: MeetingBundle) -> Any:
     return bundle if bundle.package.questionnaire is not None else None
 
@@ -200,6 +211,13 @@ ARTEFACTS: Final[tuple[Artefact, ...]] = (
         "the meeting and the runbook's deadlines for a calendar",
         {"deadline_events": "yes"},
         subject=_plan,
+    ),
+    Artefact(
+        "invitation",
+        "moede.ics",
+        "ics",
+        "the meeting with its participants and action items for a calendar",
+        subject=lambda bundle: bundle.meeting if _calendar_takes_meetings() else None,
     ),
     Artefact("data", "moedemateriale.yaml", "yaml", "everything above as data"),
 )

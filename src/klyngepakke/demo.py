@@ -111,7 +111,7 @@ def synthetic_meeting(
         kind=MeetingKind.CLUSTER_MEETING,
         start=start,
         end=start + dt.timedelta(minutes=package.programme.duration or 150),
-        place="Sydby Sundhedshus, mødelokale 2 (syntetisk)",
+        place=f"Sundhedshuset i {_town(municipality)}, mødelokale 2 (syntetisk)",
         topic=package.topic,
         delegations=tuple(delegations),
     )
@@ -288,3 +288,8 @@ def _names_of(view: ClusterView | None) -> tuple[str, str]:
     found = re.fullmatch(r"Klynge (.+) \d+ \((.+)\)", view.cluster)
     municipality = f"{found[1]} Kommune ({found[2]})" if found else _MUNICIPALITY
     return view.cluster, municipality
+
+
+def _town(municipality: str) -> str:
+    """``Sydby`` for ``Sydby Kommune (syntetisk)``: where a made-up meeting is held."""
+    return municipality.split(" Kommune")[0].split(" (")[0].strip() or municipality
