@@ -464,6 +464,52 @@ def test_the_rule_uses_the_canonical_order_and_checks_it(
     assert used == ([] if claims_order == "canonical order" else ["grouped"])
 
 
+def test_canonical_claims_are_counted_in_the_rule_pass(
+    write: Callable[..., ServiceDataFile], claims_order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One read of a canonical file counts and checks; any other file is read twice."""
+    from klyngepakke.metrics import engine
+
+    separate = engine._count_claims
+    used = []
+
+    def spy(*args: Any) -> Any:
+        used.append("separate")
+        return separate(*args)
+
+    monkeypatch.setattr(engine, "_count_claims", spy)
+    monkeypatch.setattr(engine, "_RUN_BATCH_ROWS", 5)  # runs and practices straddle batches
+    report = compute_metrics(
+        DEFINITION,
+        [SERVICE],
+        claims=claims_file(write),
+        list_sizes=list_sizes(write),
+        membership=membership(write),
+    )
+    assert used == ([] if claims_order == "canonical order" else ["separate"])
+    assert {p.provider_id: p.estimate.count for p in report.providers} == COUNTS
+    assert report.violations == (RuleViolation("000202", D(2024, 3, 5), "0124", 3, 2),)
+    without = compute_metrics(
+        DEFINITION,
+        [SERVICE],
+        claims=claims_file(write),
+        list_sizes=list_sizes(write),
+        membership=membership(write),
+        check_limits=False,
+    )
+    assert [p.fees for p in report.providers] == [p.fees for p in without.providers]
+    assert [p.fees for p in report.providers] == [
+        p.fees
+        for p in compute_metrics(
+            DEFINITION,
+            [SERVICE],
+            claims=claims_file(write, list(reversed(claim_rows()))),
+            list_sizes=list_sizes(write),
+            membership=membership(write),
+        ).providers
+    ]
+
+
 @pytest.mark.parametrize("batch", [1, 2, 3, 5, 1000])
 def test_sorted_runs_equal_grouped_runs(
     tmp_path: Path, batch: int, monkeypatch: pytest.MonkeyPatch

@@ -461,9 +461,17 @@ def _compute_period(
     limit_notes: list[str] = []
     if inputs.is_claims:
         period, period_notes = _claims_period(con, definition, inputs)
-        fees, fee_notes = _count_claims(con, definition.codes, services, inputs.services, period)
+        fused = None
         if check_limits:
-            violations, limit_notes = _check_limits(con, services, inputs.services, period)
+            fused = _count_and_check(con, definition.codes, services, inputs, period)
+        if fused is not None:
+            fees, fee_notes, violations, limit_notes = fused
+        else:
+            fees, fee_notes = _count_claims(
+                con, definition.codes, services, inputs.services, period
+            )
+            if check_limits:
+                violations, limit_notes = _check_limits(con, services, inputs.services, period)
     else:
         period, period_notes = _counts_period(con, definition, inputs)
         fees, fee_notes = _count_aggregates(
@@ -715,6 +723,13 @@ def _count_claims(
         """,
     )
     _sum_counted(con)
+    return _fees_from_counted(con, services)
+
+
+def _fees_from_counted(
+    con: duckdb.DuckDBPyConnection, services: dict[str, ServiceCode]
+) -> tuple[dict[str, Decimal], list[str]]:
+    """The fees per practice from ``counted_detail``; a note for claims before a first fee."""
     fees: dict[str, Decimal] = defaultdict(Decimal)
     unpriced: Counter[str] = Counter()
     for provider, code, bucket, n in _execute(
@@ -845,14 +860,7 @@ def _check_limits(
     not in that order is checked by grouping instead (:func:`_grouped_runs`), with the same
     result, only slower.
     """
-    limits: dict[str, int] = {}
-    notes = []
-    for code, service in services.items():
-        for limit in service.limits:
-            if limit.per is LimitPeriod.DAY and limit.per_patient:
-                limits[code] = min(limit.max_count, limits.get(code, limit.max_count))
-            else:
-                notes.append(f"{_limit_text(code, limit)} is not checked")
+    limits, notes = _daily_limits(services)
     if not limits:
         return (), notes
     rows = f"""
@@ -864,11 +872,96 @@ def _check_limits(
     if found is None:
         _log.info("%s: claims are not in canonical order; grouping instead", file.source)
         found = _grouped_runs(con, rows, limits)
-    violations = tuple(
+    return _violations(found, limits), notes
+
+
+def _daily_limits(services: dict[str, ServiceCode]) -> tuple[dict[str, int], list[str]]:
+    """The "at most N per day per patient" limit of each service; notes on limits not checked."""
+    limits: dict[str, int] = {}
+    notes = []
+    for code, service in services.items():
+        for limit in service.limits:
+            if limit.per is LimitPeriod.DAY and limit.per_patient:
+                limits[code] = min(limit.max_count, limits.get(code, limit.max_count))
+            else:
+                notes.append(f"{_limit_text(code, limit)} is not checked")
+    return limits, notes
+
+
+def _violations(found: Iterable[_Run], limits: dict[str, int]) -> tuple[RuleViolation, ...]:
+    return tuple(
         RuleViolation(provider_id=p, day=d, service_code=c, count=n, limit=limits[c])
         for p, d, c, n in sorted(found, key=lambda v: (v[0], v[1], v[2], -v[3]))
     )
-    return violations, notes
+
+
+def _count_and_check(
+    con: duckdb.DuckDBPyConnection,
+    codes: Sequence[str],
+    services: dict[str, ServiceCode],
+    inputs: _Inputs,
+    period: Period,
+) -> tuple[dict[str, Decimal], list[str], tuple[RuleViolation, ...], list[str]] | None:
+    """Count the claims and check the billing limit in the same streaming pass.
+
+    The usual national case, one service with a daily limit in a canonical claims file, reads
+    the rows once instead of twice: the pass that finds runs of one patient's claims also
+    counts each practice's claims per fee. Returns ``None`` (count and check separately) for
+    anything else: several codes, no daily limit, a file not in canonical order, or a claim
+    from a practice without membership (which the separate path reports).
+    """
+    import numpy as np
+
+    limits, limit_notes = _daily_limits(services)
+    if len(codes) != 1 or set(limits) != set(codes) or codes[0] not in services:
+        return None
+    code = codes[0]
+    service = services[code]
+    names = {
+        int(h): (str(p), code)
+        for h, p in _execute(
+            con,
+            f"SELECT DISTINCT hash(provider_id), provider_id FROM {_parquet(inputs.membership)}",
+        ).fetchall()
+    }
+    if len(names) != len(set(names.values())):  # two practices share a hash
+        return None
+    epoch = dt.date(1970, 1, 1)
+    fee_days = np.array([(fee.valid_from - epoch).days for fee in service.fees], dtype=np.int32)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    rows = f"""
+        {_parquet(inputs.services)}
+        WHERE service_code = {_text(code)}
+          AND day BETWEEN {_date(period.start)} AND {_date(period.end)}
+    """
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        found = _runs_in_order(
+            con, rows, limits, names, "hash(provider_id)", fee_days=fee_days, counts=counts
+        )
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+    if found is None:
+        return None
+    detail = [(names[g][0], code, bucket, n) for (g, bucket), n in counts.items()]
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            "provider_id": pa.array([d[0] for d in detail], pa.string()),
+            "service_code": pa.array([d[1] for d in detail], pa.string()),
+            "fee_bucket": pa.array([d[2] for d in detail], pa.int32()),
+            "n": pa.array([d[3] for d in detail], pa.int64()),
+        }
+    )
+    con.register("counted_stream", table)
+    try:
+        _execute(con, "CREATE OR REPLACE TEMP TABLE counted_detail AS SELECT * FROM counted_stream")
+    finally:
+        con.unregister("counted_stream")
+    _sum_counted(con)
+    fees, fee_notes = _fees_from_counted(con, services)
+    return fees, fee_notes, _violations(found, limits), limit_notes
 
 
 _Run = tuple[str, dt.date, str, int]
@@ -913,8 +1006,15 @@ def _runs_in_order(
     limits: dict[str, int],
     names: dict[int, tuple[str, str]],
     group: str,
+    *,
+    fee_days: NDArray[np.int32] | None = None,
+    counts: dict[tuple[int, int], int] | None = None,
 ) -> list[_Run] | None:
-    """The streaming pass of :func:`_sorted_runs`, given the names of the group hashes."""
+    """The streaming pass of :func:`_sorted_runs`, given the names of the group hashes.
+
+    With ``counts``, also counts the rows per (group hash, fee bucket), the bucket being how
+    many of ``fee_days`` (days since 1970, ascending) the claim's day has reached.
+    """
     import numpy as np
     import pyarrow as pa
 
@@ -924,6 +1024,7 @@ def _runs_in_order(
         _RUN_BATCH_ROWS
     )
     groups = 0
+    seen: set[int] = set()
     over: list[tuple[int, int, int]] = []  # (group hash, day, claims)
     last: tuple[int, int, int] | None = None  # the previous batch's last row
     open_run = 0  # rows of the run that the previous batch ended in
@@ -948,6 +1049,16 @@ def _runs_in_order(
             return None
         continues[0] = first_same_g and last is not None and last[1:] == (int(d[0]), int(p[0]))
         groups += n - 1 - int(np.count_nonzero(same_g)) + (0 if first_same_g else 1)
+        group_starts = np.flatnonzero(np.concatenate(([True], ~same_g)))
+        seen.update(g[group_starts].tolist())
+        if counts is not None and fee_days is not None:
+            buckets = np.searchsorted(fee_days, d, side="right")
+            run = np.repeat(np.arange(group_starts.size), np.diff(group_starts, append=n))
+            width = fee_days.size + 1
+            tally = np.bincount(run * width + buckets, minlength=group_starts.size * width)
+            for index, key in enumerate(g[group_starts].tolist()):
+                for bucket in np.flatnonzero(tally[index * width : (index + 1) * width]).tolist():
+                    counts[(key, bucket)] += int(tally[index * width + bucket])
         starts = np.flatnonzero(~continues)
         if not starts.size:
             open_run += n
@@ -969,7 +1080,7 @@ def _runs_in_order(
         last = (int(g[-1]), int(d[-1]), int(p[-1]))
     if last is not None and open_run > lowest:
         over.append((last[0], last[1], open_run))
-    if groups != len(names):
+    if groups != len(seen) or not seen <= names.keys():
         return None
     found = []
     for key, day, claims in over:
