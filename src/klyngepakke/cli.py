@@ -111,8 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with every subcommand (the CLI reference is generated from it)."""
     parser = argparse.ArgumentParser(
         prog="klyngepakke",
-        description="Cluster packages for GP quality clusters: list topics, show, validate "
-        "and export packages and their parts.",
+        description="Cluster packages for GP quality clusters: build a meeting's material "
+        "(deck, documents, calendars, questionnaires) from a meeting folder or for many "
+        "clusters; run the survey, the service-data metrics and the meeting itself; list, "
+        "show, validate and export packages and their parts. Start with 'klyngepakke demo DIR'.",
         epilog=EPILOG,
         formatter_class=_formatter,
     )
